@@ -1,0 +1,385 @@
+"""The one typed run configuration.
+
+Every field has a type, a default, an allowed range and a one-line description,
+declared once here. The CLI (``--set``), TOML config files and the GUI's controls
+all read this module, so their ranges and help texts never disagree.
+
+Validation uses pydantic (a well-kept library that reports every bad field at
+once); its messages are rewritten by :func:`_format_error` so that each names the
+field, the value and the allowed range. Nothing is rounded or clamped: a value
+out of range is an error.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "RunConfig",
+    "ConfigError",
+    "FieldSpec",
+    "FIELD_GROUPS",
+    "RESET_FIELDS",
+    "field_specs",
+    "parse_assignment",
+    "load_config",
+    "save_config",
+    "config_from_mapping",
+    "reset_required",
+]
+
+SEQ_LEN_MAX = 2000
+
+
+class ConfigError(ValueError):
+    """A configuration value, file or assignment that cannot be used.
+
+    The message is one human-readable line (or several, one per bad field) that
+    names the field, the value and what is allowed.
+    """
+
+
+class RunConfig(BaseModel):
+    """Everything that defines a training run. Immutable; use :meth:`replace`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    # --- Task ---------------------------------------------------------------
+    task: Literal["sine", "adding", "recall", "toy3"] = Field(
+        "adding",
+        description="sequence task: sine next-step, adding problem, long-range recall, seed 000's 3-step toy",
+    )
+    seq_len: int = Field(100, ge=1, le=SEQ_LEN_MAX, description="time steps per sequence (columns of the heatmap)")
+    batch_size: int = Field(32, ge=1, le=1024, description="sequences per training iteration")
+    n_classes: int = Field(4, ge=2, le=64, description="number of symbols in the recall task")
+    # --- Model --------------------------------------------------------------
+    cell: Literal["rnn", "lstm", "gru"] = Field("rnn", description="recurrent cell type")
+    hidden_size: int = Field(64, ge=1, le=1024, description="hidden units per layer")
+    num_layers: int = Field(1, ge=1, le=4, description="stacked recurrent layers")
+    activation: Literal["tanh", "sigmoid", "relu", "leaky_relu", "identity"] = Field(
+        "tanh", description="nonlinearity f of the plain rnn cell (ignored by lstm/gru)"
+    )
+    leaky_slope: float = Field(0.01, gt=0.0, lt=1.0, description="negative slope of leaky_relu")
+    residual: bool = Field(False, description="skip connection across time: h_t = h_{t-1} + cell output")
+    norm: Literal["none", "layer", "batch"] = Field(
+        "none", description="normalise the recurrent pre-activation (layer or batch statistics)"
+    )
+    # --- Initialisation -----------------------------------------------------
+    init: Literal["default", "normal", "xavier", "orthogonal", "identity"] = Field(
+        "default", description="initialisation of the recurrent weights (torch's default, N(0, init_std²), ...)"
+    )
+    init_std: float = Field(0.1, gt=0.0, le=10.0, description="standard deviation for init = normal")
+    init_gain: float = Field(1.0, gt=0.0, le=100.0, description="multiplies W_hh after init (orthogonal: every singular value = gain)")
+    spectral_radius: float | None = Field(
+        None, gt=0.0, le=100.0, description="if set, rescale W_hh after init so its spectral radius is this value"
+    )
+    # --- Remedies -----------------------------------------------------------
+    clip: Literal["none", "value", "norm"] = Field(
+        "none", description="gradient clipping: each component to ±threshold, or the global norm"
+    )
+    clip_threshold: float = Field(1.0, gt=0.0, le=1e6, description="clipping threshold (seed 003 uses 15 by value)")
+    grad_normalize: bool = Field(False, description="rescale the whole gradient to unit norm before the step")
+    tbptt: int = Field(0, ge=0, le=SEQ_LEN_MAX, description="0 = full BPTT; k > 0 = gradient flows back at most k steps")
+    stateful: bool = Field(False, description="carry the final hidden state (detached) into the next batch")
+    # --- Optimiser ----------------------------------------------------------
+    optimizer: Literal["sgd", "momentum", "adam", "rmsprop"] = Field("adam", description="optimiser")
+    lr: float = Field(1e-3, gt=0.0, le=10.0, description="learning rate")
+    momentum: float = Field(0.9, ge=0.0, lt=1.0, description="momentum of sgd-momentum (and rmsprop)")
+    beta1: float = Field(0.9, ge=0.0, lt=1.0, description="Adam's first-moment decay")
+    beta2: float = Field(0.999, ge=0.0, lt=1.0, description="Adam's second-moment decay")
+    weight_decay: float = Field(0.0, ge=0.0, le=1.0, description="L2 weight decay")
+    # --- Run ----------------------------------------------------------------
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="random seed (weights and data)")
+    device: Literal["cpu", "cuda", "auto"] = Field("cpu", description="where to train (auto = cuda if available)")
+    dtype: Literal["float32", "float64"] = Field("float32", description="floating-point precision")
+    spectrum_every: int = Field(
+        0, ge=0, le=100_000,
+        description="compute W_hh's spectral radius and σ_max every N steps (0 = auto: every step up to H = 64)",
+    )
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> "RunConfig":
+        if self.tbptt > self.seq_len:
+            raise ValueError(f"tbptt = {self.tbptt}: must be 0 or between 1 and seq_len ({self.seq_len})")
+        if self.norm == "batch" and self.batch_size < 2:
+            raise ValueError("norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)")
+        return self
+
+    def replace(self, **changes: Any) -> "RunConfig":
+        """Return a validated copy with ``changes`` applied (raises ConfigError)."""
+        return config_from_mapping({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every field (None for unset optionals)."""
+        return self.model_dump()
+
+    def diff(self, other: "RunConfig") -> dict[str, tuple[Any, Any]]:
+        """Fields whose values differ: name -> (self's, other's)."""
+        a, b = self.to_dict(), other.to_dict()
+        return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+
+#: Fields that change the model's shape, its initial weights or the data stream:
+#: a trainer applies them only on reset. Everything else applies at the next step.
+RESET_FIELDS: frozenset[str] = frozenset(
+    {
+        "task", "seq_len", "batch_size", "n_classes", "cell", "hidden_size", "num_layers", "norm",
+        "init", "init_std", "init_gain", "spectral_radius", "seed", "device", "dtype",
+    }
+)
+
+#: Control groups for the GUI, in display order.
+FIELD_GROUPS: dict[str, list[str]] = {
+    "Task": ["task", "seq_len", "batch_size", "n_classes", "seed"],
+    "Model": ["cell", "hidden_size", "num_layers", "activation", "leaky_slope", "residual", "norm"],
+    "Initialisation": ["init", "init_std", "init_gain", "spectral_radius"],
+    "Remedies": ["clip", "clip_threshold", "grad_normalize", "tbptt", "stateful"],
+    "Optimiser": ["optimizer", "lr", "momentum", "beta1", "beta2", "weight_decay"],
+    "Run": ["device", "dtype", "spectrum_every"],
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Metadata of one field, for building controls and messages."""
+
+    name: str
+    kind: str  # "choice" | "int" | "float" | "bool"
+    default: Any
+    description: str
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    optional: bool = False
+    requires_reset: bool = False
+
+    def describe_range(self) -> str:
+        """Human text of the allowed values, e.g. ``a number > 0 and ≤ 10``."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        noun = "an integer" if self.kind == "int" else "a number"
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'≥' if self.low_inclusive else '>'} {_fmt(self.low)}")
+        if self.high is not None:
+            parts.append(f"{'≤' if self.high_inclusive else '<'} {_fmt(self.high)}")
+        text = noun + (" " + " and ".join(parts) if parts else "")
+        if self.optional:
+            text += ", or none"
+        return text
+
+    def contains(self, value: float) -> bool:
+        """Whether a number lies in this field's range (no type check)."""
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+
+def _fmt(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:g}"
+
+
+def _build_specs() -> dict[str, FieldSpec]:
+    specs: dict[str, FieldSpec] = {}
+    for name, info in RunConfig.model_fields.items():
+        ann = info.annotation
+        args = get_args(ann)
+        optional = type(None) in args
+        base = next((a for a in args if a is not type(None)), ann) if optional else ann
+        low = high = None
+        low_inc = high_inc = True
+        for m in info.metadata:
+            for attr, is_low, inc in (("ge", True, True), ("gt", True, False), ("le", False, True), ("lt", False, False)):
+                v = getattr(m, attr, None)
+                if v is not None:
+                    if is_low:
+                        low, low_inc = v, inc
+                    else:
+                        high, high_inc = v, inc
+        if getattr(base, "__origin__", None) is Literal:
+            kind, choices = "choice", tuple(get_args(base))
+        elif base is bool:
+            kind, choices = "bool", ()
+        elif base is int:
+            kind, choices = "int", ()
+        else:
+            kind, choices = "float", ()
+        specs[name] = FieldSpec(
+            name=name, kind=kind, default=info.default, description=info.description or "",
+            choices=choices, low=low, high=high, low_inclusive=low_inc, high_inclusive=high_inc,
+            optional=optional, requires_reset=name in RESET_FIELDS,
+        )
+    return specs
+
+
+_SPECS = _build_specs()
+
+
+def field_specs() -> dict[str, FieldSpec]:
+    """Metadata of every RunConfig field, in declaration order."""
+    return dict(_SPECS)
+
+
+def reset_required(old: RunConfig, new: RunConfig) -> list[str]:
+    """Names of the fields that differ between ``old`` and ``new`` and need a reset."""
+    return [k for k in old.diff(new) if k in RESET_FIELDS]
+
+
+def _format_error(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        loc = [str(p) for p in e.get("loc", ())]
+        name = loc[0] if loc else ""
+        if name in _SPECS:
+            spec = _SPECS[name]
+            value = e.get("input")
+            lines.append(f"{name} = {value!r}: must be {spec.describe_range()} ({spec.description})")
+        elif e.get("type") == "extra_forbidden":
+            lines.append(f"{name}: unknown field (known: {', '.join(_SPECS)})")
+        else:
+            # cross-field checks carry their own full message
+            msg = str(e.get("msg", "")).removeprefix("Value error, ")
+            lines.append(msg)
+    return "\n".join(lines)
+
+
+def config_from_mapping(data: dict[str, Any]) -> RunConfig:
+    """Validate a mapping (e.g. parsed TOML) into a RunConfig; raises ConfigError."""
+    unknown = [k for k in data if k not in _SPECS]
+    if unknown:
+        raise ConfigError(
+            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(_SPECS)})"
+        )
+    for k, v in data.items():
+        # pydantic's lax mode would turn 3.0 into 3 and True into 1; we refuse both.
+        spec = _SPECS[k]
+        if spec.kind == "int" and (isinstance(v, bool) or (isinstance(v, float))):
+            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+        if spec.kind == "float" and isinstance(v, float) and not math.isfinite(v):
+            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+        if spec.kind in ("float", "int") and isinstance(v, bool):
+            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+        if spec.kind == "bool" and not isinstance(v, bool):
+            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_error(err)) from None
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Parse the text of one field's value the way a person types it.
+
+    ``1e-4``, ``0.0001``, ``true``/``false``, ``none`` (optional fields). Raises
+    ConfigError naming the field when the text is not a value of the field's type.
+    """
+    if name not in _SPECS:
+        raise ConfigError(f"{name}: unknown field (known: {', '.join(_SPECS)})")
+    spec = _SPECS[name]
+    t = text.strip()
+    bad = ConfigError(f"{name} = {text!r}: must be {spec.describe_range()} ({spec.description})")
+    if spec.optional and t.lower() in ("none", "null", ""):
+        return None
+    if spec.kind == "choice":
+        return t
+    if spec.kind == "bool":
+        low = t.lower()
+        if low in ("true", "yes", "on", "1"):
+            return True
+        if low in ("false", "no", "off", "0"):
+            return False
+        raise bad
+    if spec.kind == "int":
+        try:
+            return int(t)
+        except ValueError:
+            raise bad from None
+    try:
+        value = float(t.replace(",", ".")) if t.count(",") == 1 and "." not in t else float(t)
+    except ValueError:
+        raise bad from None
+    if not math.isfinite(value):
+        raise bad
+    return value
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``key=value`` (as given to ``--set``) into a field name and a typed value."""
+    if "=" not in text:
+        raise ConfigError(f"--set {text!r}: expected key=value")
+    key, _, value = text.partition("=")
+    key = key.strip()
+    return key, parse_value(key, value)
+
+
+def load_config(path: str | os.PathLike[str]) -> RunConfig:
+    """Load and validate a TOML config file; raises ConfigError naming the file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"cannot read config file {str(p)!r}: {err.strerror or err}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"config file {str(p)!r} is not valid TOML: {err}") from None
+    # Presets carry a description; config files may too. It is not a field.
+    data.pop("description", None)
+    try:
+        return config_from_mapping(data)
+    except ConfigError as err:
+        raise ConfigError(f"config file {str(p)!r}: {err}") from None
+
+
+def config_to_toml(cfg: RunConfig, description: str | None = None) -> str:
+    """TOML text of every field (unset optionals are omitted, so it loads back equal)."""
+    data = {k: v for k, v in cfg.to_dict().items() if v is not None}
+    if description:
+        data = {"description": description, **data}
+    return tomli_w.dumps(data)
+
+
+def save_config(cfg: RunConfig, path: str | os.PathLike[str], description: str | None = None) -> None:
+    """Write ``cfg`` as TOML atomically: a failed save leaves any old file intact."""
+    atomic_write_text(Path(path), config_to_toml(cfg, description))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to ``path`` via a temporary file and rename (raises OSError)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` via a temporary file in the same folder and rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
