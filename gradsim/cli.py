@@ -1,0 +1,243 @@
+"""The command line: headless runs and exports, presets, and the app launcher.
+
+Bad input (a field out of range, an unknown field or preset, a broken or missing
+config file, an unwritable ``--out``) exits 2 with one line on stderr. A diverging
+run is a legitimate outcome: everything is written and the exit code is 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from gradsim.config import ConfigError, RunConfig, config_to_toml, field_specs, load_config, parse_assignment
+
+__all__ = ["main", "build_parser", "resolve_config", "run_headless"]
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (no usage dump, no traceback)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _add_config_source(p: argparse.ArgumentParser, with_set: bool = True) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--preset", metavar="NAME", help="start from a shipped preset (see `gradsim presets`)")
+    src.add_argument("--config", metavar="FILE", help="start from a TOML config file")
+    if with_set:
+        p.add_argument(
+            "--set", metavar="KEY=VALUE", action="append", default=[], dest="assignments",
+            help="override one field, e.g. --set lr=1e-4 --set clip=norm (repeatable; see `gradsim fields`)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``gradsim`` argument parser (also used to generate --help)."""
+    parser = _Parser(
+        prog="gradsim",
+        description=(
+            "Watch vanishing and exploding gradients of recurrent networks while they train. "
+            "With no command, opens the desktop app."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run", help="train headless and write data and figures to a folder",
+        description="Train headless and write config.toml, metrics.csv, grad_steps.npz, summary.json "
+        "and loss/predictions/heatmap as PNG and SVG into --out.",
+    )
+    _add_config_source(run)
+    run.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    run.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    run.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
+    run.add_argument("--threads", type=int, default=1, metavar="N",
+                     help="torch intra-op threads (default 1: fastest for these sizes on small machines)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("presets", help="list the shipped presets, one line each")
+    sub.add_parser("fields", help="list every config field with its range, default and meaning")
+
+    show = sub.add_parser("config", help="print the resolved config as TOML (for a file to edit)")
+    _add_config_source(show)
+
+    gui = sub.add_parser("gui", help="open the desktop app on a preset or config file")
+    _add_config_source(gui, with_set=False)
+    gui.add_argument("--play", action="store_true", help="start training at once")
+    return parser
+
+
+def resolve_config(preset: str | None, config: str | None, assignments: Sequence[str] = ()) -> RunConfig:
+    """The config from a preset or file (default: the default preset) plus ``--set`` overrides."""
+    from gradsim.presets import DEFAULT_PRESET, load_preset
+
+    if config:
+        cfg = load_config(config)
+    else:
+        cfg = load_preset(preset or DEFAULT_PRESET)
+    changes = dict(parse_assignment(a) for a in assignments)
+    return cfg.replace(**changes) if changes else cfg
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"gradsim: error: {message}\n")
+    return EXIT_BAD_INPUT
+
+
+def run_headless(cfg: RunConfig, steps: int, out: Path, *, figures: bool = True, progress: bool = True) -> dict:
+    """Train ``steps`` iterations and write every output file into ``out``; returns the summary."""
+    from tqdm import tqdm
+
+    from gradsim.core.bptt import has_fast_path
+    from gradsim.core.history import History
+    from gradsim.core.trainer import Trainer
+    from gradsim.outputs import MetricsWriter, check_writable_dir, metrics_row, write_outputs
+
+    check_writable_dir(out)
+    trainer = Trainer(cfg)
+    rows = max(2, min(steps + steps % 2, 4096))
+    histories = [History(cfg.seq_len, rows=rows, scalar_rows=max(2, steps + steps % 2))
+                 for _ in range(cfg.num_layers)]
+    last = None
+    loop_seconds = 0.0
+    t_wall = time.perf_counter()
+    with MetricsWriter(out / "metrics.csv") as metrics, tqdm(
+        total=steps, disable=not progress or None, unit="step", dynamic_ncols=True, file=sys.stderr
+    ) as bar:
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            last = trainer.step()
+            loop_seconds += time.perf_counter() - t0
+            for li, h in enumerate(histories):
+                h.append(last, layer=li)
+            metrics.write(metrics_row(last))
+            bar.update(1)
+            if bar.n % 10 == 0:
+                bar.set_postfix(loss=f"{last.loss:.4g}", refresh=False)
+    extra = {
+        "steps_per_second": steps / loop_seconds if loop_seconds > 0 else None,
+        # wall time of the whole run up to writing the outputs (start-up and data
+        # stream included); steps_per_second counts the training loop only
+        "wall_seconds": time.perf_counter() - t_wall,
+        "train_seconds": loop_seconds,
+        "fast_path": has_fast_path(cfg),
+        "final_spectral_radius": last.spectral_radius if last else None,
+        "final_grad_norm": last.grad_norm if last else None,
+    }
+    write_outputs(out, cfg, histories, last, summary_extra=extra, rollout=trainer.rollout(),
+                  metrics_written=True, figures=figures)
+    extra["diverged_at"] = trainer.diverged_at
+    extra["final_loss"] = last.loss if last else None
+    return extra
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    if args.steps < 1:
+        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
+    if args.threads < 1:
+        return _fail(f"--threads = {args.threads}: must be an integer ≥ 1")
+    try:
+        cfg = resolve_config(args.preset, args.config, args.assignments)
+    except ConfigError as err:
+        return _fail(str(err).replace("\n", "; "))
+    out = Path(args.out)
+    try:
+        from gradsim.outputs import check_writable_dir
+
+        check_writable_dir(out)
+    except OSError as err:
+        return _fail(str(err))
+    if not args.no_figures:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import torch
+
+    torch.set_num_threads(args.threads)
+    try:
+        summary = run_headless(cfg, args.steps, out, figures=not args.no_figures, progress=not args.quiet)
+    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+        return _fail(str(err).replace("\n", "; "))
+    except OSError as err:
+        return _fail(str(err))
+    div = summary["diverged_at"]
+    note = f", diverged at step {div}" if div is not None else ""
+    sps = summary["steps_per_second"]
+    print(f"wrote {out}: {args.steps} steps, final loss {summary['final_loss']:.6g}, {sps:.1f} steps/s{note}")
+    return 0
+
+
+def _cmd_presets() -> int:
+    from gradsim.presets import DEFAULT_PRESET, list_presets
+
+    presets = list_presets()
+    width = max(len(n) for n in presets)
+    for name, p in presets.items():
+        mark = "*" if name == DEFAULT_PRESET else " "
+        print(f"{mark} {name:<{width}}  {p.description}")
+    print("(* = the app's default; run one with: gradsim run --preset NAME --out DIR)")
+    return 0
+
+
+def _cmd_fields() -> int:
+    from gradsim.config import RESET_FIELDS
+
+    for name, spec in field_specs().items():
+        reset = " [applies on reset]" if name in RESET_FIELDS else ""
+        default = "none" if spec.default is None else spec.default
+        print(f"{name} = {default!r}  ({spec.describe_range()}){reset}\n    {spec.description}")
+    return 0
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    try:
+        cfg = resolve_config(args.preset, args.config, args.assignments)
+    except ConfigError as err:
+        return _fail(str(err).replace("\n", "; "))
+    sys.stdout.write(config_to_toml(cfg))
+    return 0
+
+
+def _cmd_gui(argv: list[str]) -> int:
+    try:
+        from gradsim.app import main as app_main
+    except ImportError as err:  # pragma: no cover - depends on the platform's Qt
+        return _fail(f"the desktop app cannot start: {err}")
+    return int(app_main(argv) or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``gradsim`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        return _cmd_gui([])
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _cmd_run(args)
+    if args.command == "presets":
+        return _cmd_presets()
+    if args.command == "fields":
+        return _cmd_fields()
+    if args.command == "config":
+        return _cmd_config(args)
+    if args.command == "gui":
+        # validate here so a bad preset or file is one line, not a dialog
+        try:
+            resolve_config(args.preset, args.config)
+        except ConfigError as err:
+            return _fail(str(err).replace("\n", "; "))
+        return _cmd_gui(argv[1:])
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
