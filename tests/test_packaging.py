@@ -1,0 +1,48 @@
+"""`pip install .` (not only an editable install) must ship the resources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    (whl,) = out.glob("gradsim-*.whl")
+    return whl
+
+
+def test_wheel_contains_resources_and_entry_point(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {p.name for p in (ROOT / "resources" / "presets").glob("*.toml")}
+    in_wheel = {Path(n).name for n in names if n.startswith("gradsim/resources/presets/") and n.endswith(".toml")}
+    assert shipped and shipped == in_wheel
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "gradsim = gradsim.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+
+
+def test_installed_wheel_finds_presets_outside_the_checkout(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import gradsim, gradsim.presets as p;"
+        "assert gradsim.__file__.startswith(sys.argv[1]), gradsim.__file__;"
+        "print(len(p.list_presets()))"
+    )
+    r = subprocess.run([sys.executable, "-I", "-c", code, str(site)], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout) == len(list((ROOT / "resources" / "presets").glob("*.toml")))
