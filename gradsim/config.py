@@ -79,6 +79,10 @@ class RunConfig(BaseModel):
     )
     init_std: float = Field(0.1, gt=0.0, le=10.0, description="standard deviation for init = normal")
     init_gain: float = Field(1.0, gt=0.0, le=100.0, description="multiplies W_hh after init (orthogonal: every singular value = gain)")
+    forget_bias: float = Field(
+        0.0, ge=-10.0, le=10.0,
+        description="added to the LSTM forget-gate biases after init (1 or more keeps the cell path open; lstm only)",
+    )
     spectral_radius: float | None = Field(
         None, gt=0.0, le=100.0, description="if set, rescale W_hh after init so its spectral radius is this value"
     )
@@ -91,7 +95,9 @@ class RunConfig(BaseModel):
     tbptt: int = Field(0, ge=0, le=SEQ_LEN_MAX, description="0 = full BPTT; k > 0 = gradient flows back at most k steps")
     stateful: bool = Field(False, description="carry the final hidden state (detached) into the next batch")
     # --- Optimiser ----------------------------------------------------------
-    optimizer: Literal["sgd", "momentum", "adam", "rmsprop"] = Field("adam", description="optimiser")
+    optimizer: Literal["sgd", "momentum", "adam", "rmsprop"] = Field(
+        "adam", description="optimiser: plain SGD, SGD with momentum, Adam or RMSprop"
+    )
     lr: float = Field(1e-3, gt=0.0, le=10.0, description="learning rate")
     momentum: float = Field(0.9, ge=0.0, lt=1.0, description="momentum of sgd-momentum (and rmsprop)")
     beta1: float = Field(0.9, ge=0.0, lt=1.0, description="Adam's first-moment decay")
@@ -133,7 +139,7 @@ class RunConfig(BaseModel):
 RESET_FIELDS: frozenset[str] = frozenset(
     {
         "task", "seq_len", "batch_size", "n_classes", "cell", "hidden_size", "num_layers", "norm",
-        "init", "init_std", "init_gain", "spectral_radius", "seed", "device", "dtype",
+        "init", "init_std", "init_gain", "spectral_radius", "forget_bias", "seed", "device", "dtype",
     }
 )
 
@@ -141,7 +147,7 @@ RESET_FIELDS: frozenset[str] = frozenset(
 FIELD_GROUPS: dict[str, list[str]] = {
     "Task": ["task", "seq_len", "batch_size", "n_classes", "seed"],
     "Model": ["cell", "hidden_size", "num_layers", "activation", "leaky_slope", "residual", "norm"],
-    "Initialisation": ["init", "init_std", "init_gain", "spectral_radius"],
+    "Initialisation": ["init", "init_std", "init_gain", "spectral_radius", "forget_bias"],
     "Remedies": ["clip", "clip_threshold", "grad_normalize", "tbptt", "stateful"],
     "Optimiser": ["optimizer", "lr", "momentum", "beta1", "beta2", "weight_decay"],
     "Run": ["device", "dtype", "spectrum_every"],
@@ -271,6 +277,9 @@ def config_from_mapping(data: dict[str, Any]) -> RunConfig:
     for k, v in data.items():
         # pydantic's lax mode would turn 3.0 into 3 and True into 1; we refuse both.
         spec = _SPECS[k]
+        if spec.kind in ("int", "float") and not isinstance(v, (int, float)) and not (v is None and spec.optional):
+            # pydantic's lax mode would also parse the string "10" from a config file
+            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
         if spec.kind == "int" and (isinstance(v, bool) or (isinstance(v, float))):
             raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
         if spec.kind == "float" and isinstance(v, float) and not math.isfinite(v):
@@ -341,8 +350,10 @@ def load_config(path: str | os.PathLike[str]) -> RunConfig:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"config file {str(p)!r} is not valid TOML: {err}") from None
-    # Presets carry a description; config files may too. It is not a field.
+    # Presets carry a description and a display order; config files may too (a copied
+    # preset must load with --config). Neither is a field.
     data.pop("description", None)
+    data.pop("order", None)
     try:
         return config_from_mapping(data)
     except ConfigError as err:

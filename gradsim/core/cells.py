@@ -116,7 +116,6 @@ def init_network(net: RecurrentNet, cfg: RunConfig, gen: torch.Generator) -> Non
     """
     H = cfg.hidden_size
     for layer in net.layers:
-        dtype = layer.weight_hh.dtype
         params = [layer.weight_ih, layer.weight_hh, layer.bias_ih, layer.bias_hh]
         if cfg.init == "default":
             k = 1.0 / math.sqrt(H)
@@ -144,13 +143,14 @@ def init_network(net: RecurrentNet, cfg: RunConfig, gen: torch.Generator) -> Non
             layer.weight_hh.copy_(torch.cat(blocks, dim=0))
             layer.bias_ih.zero_()
             layer.bias_hh.zero_()
+        if net.cell == "lstm" and cfg.forget_bias:
+            layer.bias_ih[H : 2 * H].add_(cfg.forget_bias)  # gate order i, f, g, o
         layer.weight_hh.mul_(cfg.init_gain)
         if cfg.spectral_radius is not None:
             for blk in layer.weight_hh.split(H, dim=0):
                 rho = _spectral_radius(blk)
                 if rho > 0:
                     blk.mul_(cfg.spectral_radius / rho)
-        del dtype
     if net.readout is not None:
         k = 1.0 / math.sqrt(H)
         for p in (net.readout.weight, net.readout.bias):
@@ -219,15 +219,16 @@ def unrolled_forward(
                 c = torch.sigmoid(fg) * c + torch.sigmoid(i) * torch.tanh(g)
                 out = torch.sigmoid(o) * torch.tanh(c)
             else:  # gru
-                gi = xi[t]
-                gh = r
+                ir, iz, in_ = xi[t].split(H, dim=-1)
+                hr, hz, hn = r.split(H, dim=-1)
+                pr, pz = ir + hr, iz + hz
                 if layer.norm is not None:
-                    # normalise the sum of both sides for r and z, keep n's split
-                    gi = layer.norm(gi)
-                ir, iz, in_ = gi.split(H, dim=-1)
-                hr, hz, hn = gh.split(H, dim=-1)
-                rg = torch.sigmoid(ir + hr)
-                zg = torch.sigmoid(iz + hz)
+                    # Normalise the pre-activations like rnn/lstm do: the sums of both sides
+                    # for r and z (so the recurrent path is normalised too) and n's input
+                    # side; n's hidden side stays split because r gates it.
+                    pr, pz, in_ = layer.norm(torch.cat([pr, pz, in_], dim=-1)).split(H, dim=-1)
+                rg = torch.sigmoid(pr)
+                zg = torch.sigmoid(pz)
                 n = torch.tanh(in_ + rg * hn)
                 out = (1 - zg) * n + zg * h
             h = h + out if cfg.residual else out

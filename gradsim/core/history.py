@@ -76,25 +76,34 @@ class DecimatingBuffer:
         if self._pending is None:
             self._pending = row.copy()
             self._pending_step = step
+        elif self._reduce == "mean":
+            # a running sum, divided once the row is complete: merging one row at a time
+            # with (a + b) / 2 would weigh the row's last iteration 1/2, the first 1/stride
+            self._pending += row
         else:
             self._pending = self._merge(self._pending, row)
         self._pending_count += 1
+        if self._pending_count >= self.stride and self._n == self.capacity:
+            # Compact BEFORE completing the row: the row being built then keeps
+            # accumulating at the doubled stride, so every row covers exactly ``stride``
+            # iterations and mean-merges weigh them equally.
+            self._compact()
         if self._pending_count >= self.stride:
-            self._push(self._pending_step, self._pending)
+            if self._reduce == "mean":
+                self._pending /= self._pending_count
+            self._data[self._n] = self._pending
+            self._steps[self._n] = self._pending_step
+            self._n += 1
             self._pending = None
             self._pending_count = 0
 
-    def _push(self, step: int, row: np.ndarray) -> None:
-        if self._n == self.capacity:
-            half = self.capacity // 2
-            self._data[:half] = self._merge(self._data[0::2], self._data[1::2])
-            self._steps[:half] = self._steps[0::2]
-            self._n = half
-            self.stride *= 2
-            self.generation += 1
-        self._data[self._n] = row
-        self._steps[self._n] = step
-        self._n += 1
+    def _compact(self) -> None:
+        half = self.capacity // 2
+        self._data[:half] = self._merge(self._data[0::2], self._data[1::2])
+        self._steps[:half] = self._steps[0::2]
+        self._n = half
+        self.stride *= 2
+        self.generation += 1
 
     @property
     def data(self) -> np.ndarray:

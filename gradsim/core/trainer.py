@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from gradsim.config import RESET_FIELDS, ConfigError, RunConfig
-from gradsim.core.bptt import VIEWS, capture
+from gradsim.core.bptt import VIEWS, capture, has_fast_path
 from gradsim.core.cells import GAMMA, RecurrentNet, init_network, unrolled_forward
 from gradsim.core.remedies import apply_remedies
 from gradsim.core.tasks import make_task
@@ -128,7 +128,7 @@ class Trainer:
     @property
     def pending_reset_fields(self) -> list[str]:
         """Fields of the pending config that differ from the running one and need a reset."""
-        return [k for k in self._cfg.diff(self._pending) if k in RESET_FIELDS]
+        return [k for k in self._cfg.diff(self._pending) if k in RESET_FIELDS or k == "tbptt"]
 
     @property
     def step_count(self) -> int:
@@ -150,7 +150,13 @@ class Trainer:
         """Apply every field that can change live; return the fields that wait for reset."""
         self._pending = cfg
         live = {k: v for k, v in cfg.to_dict().items() if k not in RESET_FIELDS}
-        new = self._cfg.replace(**live)
+        try:
+            new = self._cfg.replace(**live)
+        except ConfigError:
+            # only tbptt ≤ seq_len ties a live field to a reset field: a tbptt meant for
+            # the pending, longer seq_len waits for the reset with it
+            live.pop("tbptt")
+            new = self._cfg.replace(**live)
         old = self._cfg
         self._cfg = new
         if new.optimizer != old.optimizer:
@@ -223,6 +229,12 @@ class Trainer:
         if finite:
             params = list(net.parameters())
             backup = [p.detach().clone() for p in params]
+            # the optimiser's state too (momentum, Adam's moments): an undone step that
+            # stayed in the momentum buffer would throw the weights off at the next step
+            opt_backup = {
+                p: {k: (v.clone() if torch.is_tensor(v) else v) for k, v in st.items()}
+                for p, st in self._opt.state.items()
+            }
             for p, g in zip(params, grads):
                 p.grad = g
             self._opt.step()
@@ -231,6 +243,8 @@ class Trainer:
                 with torch.no_grad():
                     for p, b in zip(params, backup):
                         p.copy_(b)
+                self._opt.state.clear()
+                self._opt.state.update(opt_backup)
                 finite = False
         diverged = not finite
         if diverged:
@@ -262,6 +276,7 @@ class Trainer:
             target=_frozen(self._task.target_for_plot(batch.y)),
             inputs=_frozen(batch.x[:, 0, :].detach().cpu().double().numpy()),
             step_seconds=time.perf_counter() - t0,
+            fast_path=has_fast_path(cfg),
         )
         self._step += 1
         return snap
