@@ -70,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("config", help="print the resolved config as TOML (for a file to edit)")
     _add_config_source(show)
 
+    from gradsim import compare_cli
+
+    compare_cli.add_parser(sub)
+
+    cliff = sub.add_parser(
+        "cliff", help="render Pascanu 2013's one-unit error surface with descent paths, clipped and not",
+        description="Render the cliff of x_t = w·σ(x_{t−1}) + b, E = (σ(x_50) − 0.7)², with gradient-descent "
+        "paths from the same start point without clipping and with clipping (PNG, SVG or PDF by suffix).",
+    )
+    cliff.add_argument("--out", required=True, metavar="FILE", help="output figure (.png, .svg or .pdf)")
+    cliff.add_argument("--steps", type=int, default=30, metavar="N", help="descent steps per path (default 30)")
+
     gui = sub.add_parser("gui", help="open the desktop app on a preset or config file")
     _add_config_source(gui, with_set=False)
     gui.add_argument("--play", action="store_true", help="start training at once")
@@ -205,6 +217,21 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cliff(args: argparse.Namespace) -> int:
+    if args.steps < 1:
+        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gradsim.cliff_figure import render_cliff_figure
+    from gradsim.plots import ExportError
+
+    try:
+        path = render_cliff_figure(args.out, steps=args.steps, clips=("none", "norm", "value"))
+    except (ExportError, OSError) as err:
+        return _fail(str(err))
+    print(f"wrote {path}")
+    return 0
+
+
 def _cmd_gui(argv: list[str]) -> int:
     try:
         from gradsim.app import main as app_main
@@ -220,6 +247,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         return _cmd_gui([])
     args = parser.parse_args(argv)
+    if args.command in ("run", "compare", "cliff") and not getattr(args, "no_figures", False):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+            from gradsim.plots import quiet_offscreen_messages
+
+            quiet_offscreen_messages()
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "presets":
@@ -228,6 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_fields()
     if args.command == "config":
         return _cmd_config(args)
+    if args.command == "compare":
+        from gradsim import compare_cli
+
+        return compare_cli.run(args)
+    if args.command == "cliff":
+        return _cmd_cliff(args)
     if args.command == "gui":
         # validate here so a bad preset or file is one line, not a dialog
         try:

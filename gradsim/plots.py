@@ -67,6 +67,26 @@ def ensure_qapp() -> QApplication:
     return app
 
 
+#: Messages Qt's offscreen platform prints whenever a widget is shown: harmless, and
+#: noise on the terminal of a headless export.
+_OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def quiet_offscreen_messages() -> None:
+    """Drop the offscreen platform's harmless warnings (headless CLI runs only).
+
+    Installs a Qt message handler; everything else still reaches stderr. Not for the
+    app or tests (pytest-qt installs its own handler to fail tests on warnings).
+    """
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def _handler(mode, context, message):  # noqa: ARG001 - Qt's signature
+        if message not in _OFFSCREEN_NOISE:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(_handler)
+
+
 # --------------------------------------------------------------------------- helpers
 def _font(points: int) -> QFont:
     font = QFont()

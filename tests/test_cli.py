@@ -181,3 +181,15 @@ def test_help_mentions_every_command():
     assert r.returncode == 0
     for cmd in ("run", "presets", "fields", "config", "gui"):
         assert cmd in r.stdout
+
+
+def test_cliff_command_writes_the_figure(tmp_path):
+    r = gradsim("cliff", "--out", str(tmp_path / "cliff.png"), "--steps", "12", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "cliff.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert r.stderr == ""  # the offscreen platform's noise is filtered
+
+
+def test_cliff_command_unwritable(tmp_path):
+    r = gradsim("cliff", "--out", str(tmp_path / "missing" / "cliff.png"), timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "cliff.png" in r.stderr

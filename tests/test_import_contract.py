@@ -25,6 +25,10 @@ CORE_MODULES = [
     "gradsim.core.remedies",
     "gradsim.core.trainer",
     "gradsim.core.history",
+    "gradsim.core.loop",
+    "gradsim.core.theory",
+    "gradsim.core.compare",
+    "gradsim.core.cliff",
 ]
 
 
