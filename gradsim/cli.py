@@ -70,9 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("config", help="print the resolved config as TOML (for a file to edit)")
     _add_config_source(show)
 
-    from gradsim import compare_cli
+    from gradsim import animation, compare_cli, report
 
     compare_cli.add_parser(sub)
+    animation.add_parser(sub)
+    report.add_parser(sub)
 
     cliff = sub.add_parser(
         "cliff", help="render Pascanu 2013's one-unit error surface with descent paths, clipped and not",
@@ -247,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         return _cmd_gui([])
     args = parser.parse_args(argv)
-    if args.command in ("run", "compare", "cliff") and not getattr(args, "no_figures", False):
+    if args.command in ("run", "compare", "cliff", "animate", "report") and not getattr(args, "no_figures", False):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         if os.environ["QT_QPA_PLATFORM"] == "offscreen":
             from gradsim.plots import quiet_offscreen_messages
@@ -265,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gradsim import compare_cli
 
         return compare_cli.run(args)
+    if args.command in ("animate", "report"):
+        return args.func(args)
     if args.command == "cliff":
         return _cmd_cliff(args)
     if args.command == "gui":

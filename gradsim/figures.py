@@ -4,12 +4,15 @@ last Snapshot, with the same pyqtgraph builders the app shows live."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gradsim.config import RunConfig
-from gradsim.core.history import History
-from gradsim.core.trainer import Snapshot
+
+if TYPE_CHECKING:  # keep `gradsim --help` and bad-input errors free of the torch import
+    from gradsim.core.history import History
+    from gradsim.core.trainer import Snapshot
 
 __all__ = ["render_run_figures", "prediction_series", "task_baseline", "HEATMAP_VIEW_TITLES"]
 

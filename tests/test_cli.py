@@ -193,3 +193,25 @@ def test_cliff_command_writes_the_figure(tmp_path):
 def test_cliff_command_unwritable(tmp_path):
     r = gradsim("cliff", "--out", str(tmp_path / "missing" / "cliff.png"), timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "cliff.png" in r.stderr
+
+
+def test_animate_command_writes_a_gif(tmp_path):
+    out = tmp_path / "run.gif"
+    r = gradsim("animate", "--preset", "seed002-sine", "--steps", "12", "--frames", "6", "--size", "320x180",
+                "--out", str(out), "--quiet", timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes()[:6] in (b"GIF89a", b"GIF87a")
+
+
+def test_report_command_writes_html(tmp_path):
+    out = tmp_path / "report.html"
+    r = gradsim("report", "--preset", "seed002-sine", "--steps", "10", "--out", str(out), "--quiet", timeout=180)
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert "<html" in text.lower() and "data:image/png;base64," in text and "seed" in text
+
+
+def test_help_does_not_import_torch():
+    code = "import sys; from gradsim.cli import build_parser; build_parser(); print('torch' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "False"
