@@ -109,7 +109,7 @@ class RunConfig(BaseModel):
     dtype: Literal["float32", "float64"] = Field("float32", description="floating-point precision")
     spectrum_every: int = Field(
         0, ge=0, le=100_000,
-        description="compute W_hh's spectral radius and σ_max every N steps (0 = auto: every step up to H = 64)",
+        description="compute W_hh's spectral radius and σ_max every N steps (0 = auto: every step up to H = 32, then every (H/32)² steps)",
     )
 
     @model_validator(mode="after")

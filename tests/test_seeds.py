@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
@@ -38,7 +39,8 @@ def test_seed000_toy_gradients_match_the_seed_cell():
     for _ in range(3):
         h = torch.tanh(torch.mm(Wxh, x) + torch.mm(Whh, h) + bh)
     torch.sum(h).backward()
-    assert float(cap.loss) == float(torch.sum(h).detach())
+    # the fast forward sums in another order than the seed: equal to rounding
+    assert float(cap.loss) == pytest.approx(float(torch.sum(h).detach()), rel=1e-14)
     torch.testing.assert_close(cap.grads["layers.0.weight_ih"], Wxh.grad, rtol=1e-12, atol=1e-14)
     torch.testing.assert_close(cap.grads["layers.0.weight_hh"], Whh.grad, rtol=1e-12, atol=1e-14)
     torch.testing.assert_close(cap.grads["layers.0.bias_hh"], bh.grad.view(5), rtol=1e-12, atol=1e-14)
