@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the desktop app on a preset or config file")
     _add_config_source(gui, with_set=False)
     gui.add_argument("--play", action="store_true", help="start training at once")
+    gui.add_argument("--backend", choices=("process", "thread"), default=None,
+                     help="run training in a worker process (default: faster with the GUI up) or a thread")
     return parser
 
 

@@ -29,6 +29,8 @@ def test_wheel_contains_resources_and_entry_point(wheel):
     shipped = {p.name for p in (ROOT / "resources" / "presets").glob("*.toml")}
     in_wheel = {Path(n).name for n in names if n.startswith("gradsim/resources/presets/") and n.endswith(".toml")}
     assert shipped and shipped == in_wheel
+    for name in ("gradsim/resources/app/style.qss", "gradsim/resources/app/icon.svg"):
+        assert name in names, name
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "gradsim = gradsim.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 

@@ -1,0 +1,230 @@
+"""Controls for every RunConfig field, built from the config's own metadata.
+
+Groups, order, ranges, defaults and help texts come from :func:`gradsim.config.field_specs`
+and :data:`gradsim.config.FIELD_GROUPS`, so the app can never disagree with the CLI.
+Numbers are typed into line edits and parsed by :func:`gradsim.config.parse_value`:
+``1e-4``, ``0.0001`` and ``0,0001`` all work in any locale, and nothing is rounded
+(a stock QDoubleSpinBox has 2 decimals and would turn a learning rate of 1e-4 into 0).
+Edits apply on Enter or focus-out; an invalid value turns the field red, says why in
+the status bar and changes nothing. Fields that change the model's shape are marked
+"↻ applies on reset" and are applied by Reset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from gradsim.config import FIELD_GROUPS, ConfigError, FieldSpec, RunConfig, field_specs, parse_value
+from gradsim.app.session import Session
+
+__all__ = ["ConfigPanel", "NumberEdit", "format_value"]
+
+RESET_MARK = " ↻"
+ERROR_STYLE = "QLineEdit { border: 2px solid #d62728; background: #fff0f0; }"
+
+
+def format_value(spec: FieldSpec, value: Any) -> str:
+    """The text a field shows: shortest round-trip repr for floats, never rounded."""
+    if value is None:
+        return "none"
+    if spec.kind == "float":
+        return repr(float(value))
+    if spec.kind == "bool":
+        return "true" if value else "false"
+    return str(value)
+
+
+def _tooltip(spec: FieldSpec) -> str:
+    lines = [f"<b>{spec.name}</b>: {spec.description}",
+             f"allowed: {spec.describe_range()}",
+             f"default: {format_value(spec, spec.default)}"]
+    if spec.requires_reset:
+        lines.append("<i>↻ applies on reset (changes the model's shape, its initial weights or the data)</i>")
+    else:
+        lines.append("<i>applies at the next step</i>")
+    return "<br>".join(lines)
+
+
+class NumberEdit(QLineEdit):
+    """A number typed as text; emits ``submitted(text)`` on Enter / focus-out if edited.
+
+    Escape restores the current value.
+    """
+
+    submitted = Signal(str)
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._shown = ""
+        self.setObjectName(f"field_{spec.name}")
+        self.editingFinished.connect(self._finish)
+
+    def show_value(self, value: Any) -> None:
+        self._shown = format_value(self.spec, value)
+        self.setText(self._shown)
+        self.set_error(None)
+
+    def set_error(self, message: str | None) -> None:
+        self.setStyleSheet(ERROR_STYLE if message else "")
+        self.setProperty("invalid", bool(message))
+        base = _tooltip(self.spec)
+        self.setToolTip(f"<span style='color:#d62728'>{message}</span><br>{base}" if message else base)
+
+    def _finish(self) -> None:
+        if self.text().strip() != self._shown or self.property("invalid"):
+            self.submitted.emit(self.text())
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape:
+            self.setText(self._shown)
+            self.set_error(None)
+            return
+        super().keyPressEvent(event)
+
+
+class ConfigPanel(QScrollArea):
+    """One group box per FIELD_GROUPS entry; talks only to the session.
+
+    Signals
+    -------
+    message(str)
+        A human message for the status bar (errors and confirmations).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.specs = field_specs()
+        self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(4, 4, 4, 4)
+        for group, names in FIELD_GROUPS.items():
+            box = QGroupBox(group)
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setContentsMargins(6, 4, 6, 4)
+            form.setVerticalSpacing(3)
+            for name in names:
+                spec = self.specs[name]
+                label = QLabel(name.replace("_", " ") + (RESET_MARK if spec.requires_reset else ""))
+                label.setToolTip(_tooltip(spec))
+                editor = self._make_editor(spec)
+                editor.setToolTip(_tooltip(spec))
+                label.setBuddy(editor)
+                form.addRow(label, editor)
+                self.editors[name] = editor
+                self.labels[name] = label
+            column.addWidget(box)
+        hint = QLabel("↻ applies on reset (R)")
+        hint.setObjectName("resetHint")
+        column.addWidget(hint)
+        column.addStretch(1)
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(inner.sizeHint().width() + 24)
+        session.configChanged.connect(self.show_config)
+        session.pendingChanged.connect(self.show_pending)
+        self.show_config(session.config)
+        self.show_pending(session.pending_reset)
+
+    # ------------------------------------------------------------ building
+    def _make_editor(self, spec: FieldSpec) -> QWidget:
+        name = spec.name
+        if spec.kind == "choice":
+            box = QComboBox()
+            box.setObjectName(f"field_{name}")
+            box.addItems(list(spec.choices))
+            box.activated.connect(lambda _i, n=name, b=box: self._submit(n, b.currentText()))
+            return box
+        if spec.kind == "bool":
+            check = QCheckBox()
+            check.setObjectName(f"field_{name}")
+            check.clicked.connect(lambda on, n=name: self._submit(n, on))
+            return check
+        edit = NumberEdit(spec)
+        edit.submitted.connect(lambda text, n=name: self._submit_text(n, text))
+        return edit
+
+    # ------------------------------------------------------------ applying
+    def _submit_text(self, name: str, text: str) -> None:
+        try:
+            value = parse_value(name, text)
+        except ConfigError as err:
+            self._reject(name, str(err))
+            return
+        self._submit(name, value)
+
+    def _submit(self, name: str, value: Any) -> None:
+        if value == getattr(self.session.config, name):
+            editor = self.editors[name]
+            if isinstance(editor, NumberEdit):
+                editor.show_value(value)
+            return
+        try:
+            self.session.set_field(name, value)
+        except ConfigError as err:
+            self._reject(name, str(err))
+            return
+        spec = self.specs[name]
+        when = "on reset (R)" if spec.requires_reset else "at the next step"
+        self.message.emit(f"{name} = {format_value(spec, value)}: applies {when}")
+
+    def _reject(self, name: str, message: str) -> None:
+        """Show why; the session and the other controls stay as they were."""
+        editor = self.editors[name]
+        if isinstance(editor, NumberEdit):
+            editor.set_error(message)
+        else:  # a choice/bool that the cross-field checks refuse: show the current value again
+            self._show_one(name, getattr(self.session.config, name))
+        self.message.emit(f"Not applied: {message}")
+
+    # ------------------------------------------------------------ showing
+    def show_config(self, cfg: RunConfig) -> None:
+        for name in self.editors:
+            self._show_one(name, getattr(cfg, name))
+        self._enable_dependents(cfg)
+
+    def _show_one(self, name: str, value: Any) -> None:
+        editor = self.editors[name]
+        editor.blockSignals(True)
+        try:
+            if isinstance(editor, QComboBox):
+                editor.setCurrentText(str(value))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            else:
+                editor.show_value(value)
+        finally:
+            editor.blockSignals(False)
+
+    def _enable_dependents(self, cfg: RunConfig) -> None:
+        """Grey out fields the current choices ignore (they stay editable for later)."""
+        hints = {
+            "activation": cfg.cell == "rnn",
+            "leaky_slope": cfg.cell == "rnn" and cfg.activation == "leaky_relu",
+            "init_std": cfg.init == "normal",
+            "clip_threshold": cfg.clip != "none",
+            "n_classes": cfg.task == "recall",
+            "momentum": cfg.optimizer in ("momentum", "rmsprop"),
+            "beta1": cfg.optimizer == "adam",
+            "beta2": cfg.optimizer == "adam",
+        }
+        for name, used in hints.items():
+            self.labels[name].setEnabled(used)
+
+    def show_pending(self, pending) -> None:
+        pending = set(pending or ())
+        for name, label in self.labels.items():
+            label.setProperty("pending", name in pending)
+            label.setStyleSheet("color: #c05000; font-weight: bold;" if name in pending else "")

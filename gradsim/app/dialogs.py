@@ -1,0 +1,82 @@
+"""Dialogs: readable errors (never a silent failure), the shortcut list, the excepthook."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+__all__ = ["show_error", "install_excepthook", "SHORTCUTS", "shortcuts_html", "show_shortcuts"]
+
+log = logging.getLogger(__name__)
+
+#: Key -> what it does (Help → Keyboard shortcuts; the actions use the same keys).
+SHORTCUTS = [
+    ("Space", "play / pause"),
+    ("S", "step: exactly one iteration"),
+    ("R", "reset: rebuild the model (applies ↻ fields)"),
+    ("1 – 9", "switch to preset 1 – 9 (Presets menu)"),
+    ("F11", "presentation mode: full screen, larger fonts, thicker lines"),
+    ("Ctrl+O / Ctrl+S", "open / save a configuration file (TOML)"),
+    ("Ctrl+E", "export everything to a folder"),
+    ("Enter / Tab", "apply a typed value (Esc restores it)"),
+    ("F1", "this list"),
+    ("Ctrl+Q", "quit"),
+]
+
+
+def show_error(parent: QWidget | None, title: str, text: str, details: str | None = None) -> QMessageBox:
+    """A non-blocking error dialog (the app keeps running behind it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorDialog")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return box
+
+
+def shortcuts_html() -> str:
+    rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    return f"<table>{rows}</table>"
+
+
+def show_shortcuts(parent: QWidget | None) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", shortcuts_html(),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("shortcutsDialog")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return box
+
+
+def install_excepthook(parent_getter) -> None:
+    """Show unhandled GUI exceptions in a dialog (and log them) instead of dying silently.
+
+    ``parent_getter()`` returns the window to parent the dialog to (or None).
+    """
+    previous = sys.excepthook
+    showing = {"n": 0}
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unhandled exception:\n%s", text)
+        if showing["n"] >= 3:  # an error in a paint loop must not bury the screen in dialogs
+            return
+        showing["n"] += 1
+        try:
+            box = show_error(parent_getter(), "Unexpected error",
+                             f"{exc_type.__name__}: {exc}\n\nThe app keeps running; details below.", text)
+            box.finished.connect(lambda _r: showing.__setitem__("n", showing["n"] - 1))
+        except Exception:  # pragma: no cover - never let the hook itself raise
+            previous(exc_type, exc, tb)
+
+    sys.excepthook = hook

@@ -1,0 +1,370 @@
+"""The main window: controls on the left, plots on the right, run control on top.
+
+It wires views to the session and turns file errors into dialogs; it holds no
+training state. Geometry and UI preferences persist in QSettings; configurations are
+files (File → Open / Save).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import (
+    QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter,
+    QVBoxLayout, QWidget,
+)
+
+import gradsim
+from gradsim.config import ConfigError, load_config, save_config
+from gradsim.presets import list_presets
+from gradsim.app import dialogs
+from gradsim.app.actions import Actions
+from gradsim.app.controls import ConfigPanel
+from gradsim.app.exports import export_all, export_csv, export_figure
+from gradsim.app.plots_panel import FIGURES, PlotsPanel
+from gradsim.app.presentation import FONT_SCALE, style_plot
+from gradsim.app.resources import app_icon
+from gradsim.app.session import Session
+from gradsim.app.settings import open_settings, read_float, read_levels
+
+__all__ = ["MainWindow", "Banner"]
+
+SHUTDOWN_SECONDS = 0.8
+
+
+class Banner(QFrame):
+    """A visible strip above the plots: "diverged at step N" or a worker error."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.text = QLabel()
+        self.text.setObjectName("bannerText")
+        self.text.setWordWrap(True)
+        self.details_button = QPushButton("Details…")
+        self.reset_button = QPushButton("Reset")
+        self.close_button = QPushButton("✕")
+        self.close_button.setFlat(True)
+        self.close_button.setToolTip("Hide this message")
+        self.close_button.clicked.connect(self.hide)
+        for b in (self.details_button, self.reset_button, self.close_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.reset_button)
+        layout.addWidget(self.close_button)
+        self.kind = ""
+        self.details = ""
+        self.hide()
+
+    def show_message(self, kind: str, text: str, details: str = "") -> None:
+        self.kind, self.details = kind, details
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.text.setText(text)
+        self.details_button.setVisible(bool(details))
+        self.show()
+
+    def clear(self, kind: str | None = None) -> None:
+        if kind is None or kind == self.kind:
+            self.kind = ""
+            self.hide()
+
+
+class MainWindow(QMainWindow):
+    """The app's window. ``settings`` defaults to :func:`open_settings`."""
+
+    def __init__(self, session: Session, settings=None, *, source: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings if settings is not None else open_settings()
+        self.source = source  # file the config came from, if any
+        self._started = time.monotonic()
+        self._closing = False
+        self._normal_font = QFont(self.font())
+        self.setWindowIcon(app_icon())
+        self.controls = ConfigPanel(session)
+        self.plots = PlotsPanel(session)
+        self.banner = Banner()
+        self.banner.reset_button.clicked.connect(session.reset)
+        self.banner.details_button.clicked.connect(self._show_banner_details)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(2)
+        rl.addWidget(self.banner)
+        rl.addWidget(self.plots, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.controls)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.splitter)
+        self.actions = Actions(self)
+        self._build_status_bar()
+        self.controls.message.connect(self.show_message)
+        session.notice.connect(self.show_message)
+        session.stateChanged.connect(self._on_state)
+        session.divergedChanged.connect(self._on_diverged)
+        session.errorOccurred.connect(self._on_error)
+        session.runStarted.connect(lambda _info: self._update_title())
+        session.configChanged.connect(lambda _cfg: self._update_title())
+        self._restore_settings()
+        self._update_title()
+        self._on_state(session.state)
+        self.actions.show_preset(session.preset)
+
+    # ------------------------------------------------------------ status bar
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.iter_label = QLabel()
+        self.rate_label = QLabel()
+        self.loss_label = QLabel()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("stateLabel")
+        for w, width in ((self.iter_label, 130), (self.rate_label, 110), (self.loss_label, 130)):
+            w.setMinimumWidth(width)
+            bar.addPermanentWidget(w)
+        bar.addPermanentWidget(self.state_label)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(250)
+        self.status_timer.timeout.connect(self.update_status)
+        self.status_timer.start()
+        self.update_status()
+
+    def update_status(self) -> None:
+        s = self.session
+        self.iter_label.setText(f"iteration {s.iteration:,}")
+        rate = s.steps_per_second if s.state == "running" else 0.0
+        self.rate_label.setText(f"{rate:,.1f} steps/s")
+        loss = s.last.loss if s.last is not None else math.nan
+        self.loss_label.setText(f"loss {loss:.4g}" if math.isfinite(loss) else ("loss —" if s.last is None
+                                                                               else f"loss {loss}"))
+
+    def show_message(self, text: str, ms: int = 6000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def _on_state(self, state: str) -> None:
+        self.state_label.setText(state)
+        self.state_label.setProperty("state", state)
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+        if state in ("idle", "running"):
+            self.banner.clear("error")
+        self.update_status()
+
+    def _on_diverged(self, step) -> None:
+        if step is None:
+            self.banner.clear("diverged")
+            return
+        self.banner.show_message(
+            "diverged",
+            f"Diverged at step {step}: the loss or gradient became non-finite and training paused. "
+            "The plots keep the finite history. Lower the learning rate or clip the gradient and press "
+            "Play, or press Reset (R).")
+
+    def _on_error(self, message: str, tb: str) -> None:
+        self.banner.show_message("error", f"Error: {message} — training paused.", tb)
+        self.show_message(f"Error: {message}", 15000)
+
+    def _show_banner_details(self) -> None:
+        dialogs.show_error(self, "Error details", self.banner.text.text(), self.banner.details)
+
+    def _update_title(self) -> None:
+        s = self.session
+        name = s.preset or (Path(self.source).name if self.source else "custom")
+        modified = ""
+        if s.preset:
+            p = list_presets().get(s.preset)
+            if p is not None and p.config != s.config:
+                modified = " (modified)"
+        self.setWindowTitle(f"gradsim — {name}{modified}")
+        self.actions.show_preset(s.preset if not modified else None)
+
+    # ------------------------------------------------------------ presets & files
+    def apply_preset(self, name: str) -> None:
+        preset = list_presets()[name]
+        self.source = None
+        self.session.load_preset(name, preset.config)
+        self._update_title()
+        self.show_message(f"Preset {name}: {preset.description}", 15000)
+
+    def _dir(self) -> str:
+        return str(self.settings.value("files/last_dir", str(Path.home())))
+
+    def open_config(self, path: str | None = None) -> bool:
+        """Load a TOML config (validated first: a bad file changes nothing)."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open configuration", self._dir(), "TOML (*.toml);;All (*)")
+            if not path:
+                return False
+        try:
+            cfg = load_config(path)
+        except ConfigError as err:
+            dialogs.show_error(self, "Cannot open configuration", str(err))
+            return False
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        self.source = str(path)
+        was_running = self.session.state == "running"
+        self.session.preset = None
+        self.session.set_config(cfg, reset=True)
+        if was_running:
+            self.session.play()
+        self._update_title()
+        self.show_message(f"Loaded {path}")
+        return True
+
+    def save_config(self, path: str | None = None) -> bool:
+        """Save the controls' config as TOML (atomically: a failed save keeps the old file)."""
+        if path is None:
+            start = str(Path(self._dir()) / f"{self.session.preset or 'gradsim'}.toml")
+            path, _ = QFileDialog.getSaveFileName(self, "Save configuration", start, "TOML (*.toml)")
+            if not path:
+                return False
+        try:
+            save_config(self.session.config, path)
+        except OSError as err:
+            dialogs.show_error(self, "Cannot save configuration",
+                               f"Cannot save the configuration to {path!r}: {err.strerror or err}")
+            return False
+        self.settings.setValue("files/last_dir", str(Path(path).parent))
+        self.show_message(f"Saved {path}")
+        return True
+
+    # ------------------------------------------------------------ exports
+    def _ask_save(self, title: str, default: str, filt: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(self._dir()) / default), filt)
+        if path:
+            self.settings.setValue("files/last_dir", str(Path(path).parent))
+        return path or None
+
+    def export_figure(self, name: str, fmt: str, path: str | None = None) -> bool:
+        path = path or self._ask_save(f"Export {FIGURES[name]}", f"{name}{fmt}", f"{fmt[1:].upper()} (*{fmt})")
+        if not path:
+            return False
+        try:
+            out = export_figure(self.plots, name, path)
+        except OSError as err:  # ExportError names the file and the reason
+            dialogs.show_error(self, "Export failed", str(err))
+            return False
+        self.show_message(f"Exported {out}")
+        return True
+
+    def export_csv(self, name: str, path: str | None = None) -> bool:
+        path = path or self._ask_save(f"Export {FIGURES[name]} data", f"{name}.csv", "CSV (*.csv)")
+        if not path:
+            return False
+        try:
+            out = export_csv(self.session, self.plots, name, path)
+        except OSError as err:
+            dialogs.show_error(self, "Export failed", str(err))
+            return False
+        self.show_message(f"Exported {out}")
+        return True
+
+    def export_all(self, folder: str | None = None) -> list[Path] | None:
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Export everything to folder", self._dir())
+            if not folder:
+                return None
+            self.settings.setValue("files/last_dir", folder)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = export_all(self.session, folder, time.monotonic() - self._started)
+        except OSError as err:
+            dialogs.show_error(self, "Export failed", str(err))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_message(f"Exported {len(written)} files to {folder}")
+        return written
+
+    # ------------------------------------------------------------ view & help
+    def toggle_presentation(self, on: bool | None = None) -> None:
+        """Full screen, larger fonts, thicker lines; again (or Esc-less F11) to leave."""
+        on = (not self.isFullScreen()) if on is None else on
+        self.actions.presentation.setChecked(on)
+        scale = FONT_SCALE if on else 1.0
+        # A style sheet, not setFont: with the app's style sheet set, a parent's font no
+        # longer propagates to its children.
+        base = self._normal_font.pointSizeF()
+        self.setStyleSheet(f"QWidget {{ font-size: {base * scale:.1f}pt; }}" if on and base > 0 else "")
+        for w in self.plots.widgets().values():
+            style_plot(w, scale)
+        self.plots.request_redraw(full=True)
+        if on:
+            self._was_maximized = self.isMaximized()
+            self.menuBar().setVisible(False)
+            self.showFullScreen()
+        else:
+            self.menuBar().setVisible(True)
+            self.showMaximized() if getattr(self, "_was_maximized", False) else self.showNormal()
+
+    def show_shortcuts(self) -> None:
+        dialogs.show_shortcuts(self)
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "About gradsim",
+                          f"gradsim {gradsim.__version__}: watch vanishing and exploding gradients of "
+                          f"recurrent networks while they train.\n\nTraining backend: "
+                          f"{getattr(self.session.backend, 'kind', '?')}.", QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        box.open()
+
+    # ------------------------------------------------------------ persistence & close
+    def _restore_settings(self) -> None:
+        st = self.settings
+        geom = st.value("window/geometry")
+        if geom is not None:
+            self.restoreGeometry(geom)
+        else:
+            self.resize(1600, 1000)
+        state = st.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        split = st.value("window/splitter")
+        if split is not None:
+            self.splitter.restoreState(split)
+        else:
+            self.splitter.setSizes([320, 1280])
+        self.plots.restore_prefs({
+            "view": st.value("plots/view", "last"),
+            "levels": read_levels(st, "plots/levels"),
+            "splitters": {k: st.value(f"plots/splitter_{k}") for k in self.plots.splitters},
+        })
+        self.actions.set_speed(read_float(st, "run/delay", 0.0))
+
+    def save_settings(self) -> None:
+        st = self.settings
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        st.setValue("window/splitter", self.splitter.saveState())
+        prefs = self.plots.prefs()
+        st.setValue("plots/view", prefs["view"])
+        lv = prefs["levels"]
+        st.setValue("plots/levels", f"{lv[0]},{lv[1]}" if lv else "")
+        for k, state in prefs["splitters"].items():
+            st.setValue(f"plots/splitter_{k}", state)
+        st.setValue("run/delay", self.session.delay)
+        st.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self._closing:
+            self._closing = True
+            if self.isFullScreen():
+                self.toggle_presentation(False)
+            self.plots.timer.stop()
+            self.status_timer.stop()
+            try:
+                self.save_settings()
+            except Exception:  # settings are a convenience: never block closing
+                pass
+            self.session.shutdown(SHUTDOWN_SECONDS)
+        event.accept()

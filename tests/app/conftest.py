@@ -1,0 +1,115 @@
+"""Fixtures of the app tests: offscreen Qt, private settings, and a guard that fails
+any test leaving a training worker (thread or process) running."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import multiprocessing  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from gradsim.config import RunConfig  # noqa: E402
+
+from app_configs import SMALL  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):
+    # The offscreen platform warns on every top-level resize; it is not our bug.
+    for item in items:
+        if "tests/app" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"))
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path, monkeypatch):
+    """Never touch the user's real settings: QSettings go to a temporary ini file."""
+    monkeypatch.setenv("GRADSIM_SETTINGS", str(tmp_path / "settings.ini"))
+    yield
+
+
+def _busy_workers() -> tuple[int, list]:
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.processEvents()
+    return QThreadPool.globalInstance().activeThreadCount(), multiprocessing.active_children()
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_workers():
+    """Fail a test that leaves a worker thread or a training process running (after its
+    own fixtures are torn down: autouse fixtures are set up first, torn down last)."""
+    yield
+    deadline = time.monotonic() + 1.0
+    threads, children = _busy_workers()
+    while (threads or children) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        threads, children = _busy_workers()
+    if threads or children:
+        from PySide6.QtCore import QThreadPool
+        from superqt.utils import WorkerBase
+
+        for child in children:  # clean up so the next test starts from nothing
+            child.terminate()
+            child.join(2)
+        try:
+            WorkerBase.await_workers(3000)
+        finally:
+            QThreadPool.globalInstance().waitForDone(3000)
+        pytest.fail(f"test left {threads} worker thread(s) and {len(children)} training process(es) running")
+
+
+@pytest.fixture
+def make_session(qapp):
+    """Factory: ``make_session(cfg=None, backend="thread", **fields)``; shut down after the test."""
+    from gradsim.app.session import Session
+
+    made = []
+
+    def make(cfg: RunConfig | None = None, backend: str = "thread", **fields):
+        cfg = cfg or RunConfig(**{**SMALL, **fields})
+        s = Session(cfg, backend=backend)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.shutdown(2.0)
+
+
+@pytest.fixture
+def make_window(qtbot, make_session):
+    """Factory: a shown MainWindow on a fresh session; closed after the test."""
+    from gradsim.app.window import MainWindow
+
+    windows = []
+
+    def make(cfg: RunConfig | None = None, backend: str = "thread", **fields):
+        s = make_session(cfg, backend, **fields)
+        w = MainWindow(s)
+        qtbot.addWidget(w)
+        w.resize(1400, 900)
+        with qtbot.waitActive(w):  # shortcuts and focus changes need the active window
+            w.show()
+            w.activateWindow()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+
+
+def wait_ready(qtbot, session, timeout: int = 15000) -> None:
+    """Wait until the worker has built its first model."""
+    qtbot.waitUntil(lambda: session.run_info is not None, timeout=timeout)
+
+
+@pytest.fixture
+def ready():
+    return wait_ready

@@ -1,0 +1,166 @@
+"""The Qt-free training loop (gradsim.core.loop): commands, messages, both transports."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from gradsim.config import RunConfig
+from gradsim.core.loop import (
+    Command, ConfigMsg, ErrorMsg, ProcessChannel, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg, TrainingLoop,
+)
+
+from app_configs import DIVERGING, SMALL
+
+
+class Driver:
+    """Runs a TrainingLoop in a plain thread and collects its messages."""
+
+    def __init__(self, cfg: RunConfig) -> None:
+        self.inbox: queue.Queue = queue.Queue()
+        self.msgs: list = []
+        self.lock = threading.Lock()
+        self.loop = TrainingLoop(cfg)
+        self.seq = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.wait_for(lambda: self.of(RunInfo))
+
+    def _run(self) -> None:
+        for batch in self.loop.run(self.inbox):
+            with self.lock:
+                self.msgs.extend(batch)
+
+    def send(self, kind: str, **kw) -> None:
+        self.seq += 1
+        self.inbox.put(Command(kind, self.seq, **kw))
+
+    def of(self, cls) -> list:
+        with self.lock:
+            return [m for m in self.msgs if isinstance(m, cls)]
+
+    def wait_for(self, cond, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        self.send("stop")
+        self.thread.join(5)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def driver():
+    made = []
+
+    def make(**fields):
+        d = Driver(RunConfig(**{**SMALL, **fields}))
+        made.append(d)
+        return d
+
+    yield make
+    for d in made:
+        if d.thread.is_alive():
+            d.stop()
+
+
+def test_step_runs_exactly_one_iteration_and_reports_a_pause(driver):
+    d = driver()
+    for _ in range(3):
+        d.send("step", value=1)
+    d.wait_for(lambda: len(d.of(StateMsg)) >= 1 and len(d.of(StepMsg)) >= 3)
+    time.sleep(0.1)
+    assert [m.snapshot.step for m in d.of(StepMsg)] == [0, 1, 2]
+    assert d.of(StateMsg)[-1].reason == "step" and not d.of(StateMsg)[-1].playing
+    d.stop()
+    assert isinstance(d.msgs[-1], StoppedMsg)
+
+
+def test_play_pause_and_config_applies_at_the_next_step(driver):
+    d = driver()
+    d.send("play")
+    d.wait_for(lambda: len(d.of(StepMsg)) >= 3)
+    d.send("pause")
+    time.sleep(0.1)
+    n = len(d.of(StepMsg))
+    time.sleep(0.15)
+    assert len(d.of(StepMsg)) == n, "paused loop kept stepping"
+    cfg = d.loop._first.replace(clip="norm", clip_threshold=1e-6, seq_len=20)
+    d.send("config", config=cfg)
+    d.send("step", value=1)
+    d.wait_for(lambda: len(d.of(StepMsg)) == n + 1)
+    ack = d.of(ConfigMsg)[-1]
+    assert ack.pending_reset == ("seq_len",) and ack.config.clip == "norm"
+    snap = d.of(StepMsg)[-1].snapshot
+    assert snap.clipped and snap.grad_norm_after == pytest.approx(1e-6, rel=1e-3)
+    assert snap.views["last"].shape[1] == SMALL["seq_len"], "shape changed before reset"
+    d.send("reset", config=cfg, value=7)
+    d.wait_for(lambda: len(d.of(RunInfo)) == 2)
+    assert d.of(RunInfo)[-1].run_id == 7 and d.of(RunInfo)[-1].config.seq_len == 20
+    d.send("step", value=1)
+    d.wait_for(lambda: d.of(StepMsg)[-1].run_id == 7)
+    assert d.of(StepMsg)[-1].snapshot.views["last"].shape[1] == 20
+    d.stop()
+
+
+def test_divergence_pauses_the_loop(driver):
+    d = driver(**DIVERGING)
+    d.send("play")
+    d.wait_for(lambda: any(m.reason == "diverged" for m in d.of(StateMsg)), timeout=20)
+    diverged = [m.snapshot for m in d.of(StepMsg) if m.snapshot.diverged]
+    assert diverged and diverged[0].diverged_at == diverged[0].step
+    time.sleep(0.15)
+    n = len(d.of(StepMsg))
+    time.sleep(0.15)
+    assert len(d.of(StepMsg)) == n
+    d.stop()
+
+
+def test_an_exception_in_a_step_pauses_with_a_readable_error(driver, monkeypatch):
+    d = driver()
+
+    def boom():
+        raise FloatingPointError("synthetic failure")
+
+    monkeypatch.setattr(d.loop._trainer, "step", boom)
+    d.send("play")
+    d.wait_for(lambda: d.of(ErrorMsg))
+    err = d.of(ErrorMsg)[0]
+    assert "synthetic failure" in err.message and "FloatingPointError" in err.traceback
+    assert d.of(StateMsg)[-1].reason == "error"
+    monkeypatch.undo()
+    d.send("step", value=1)  # the loop is still alive and can go on
+    d.wait_for(lambda: d.of(StepMsg))
+    d.stop()
+
+
+def test_process_channel_round_trip_keeps_snapshots_immutable():
+    ch = ProcessChannel(RunConfig(**SMALL))
+    got: list = []
+    try:
+        deadline = time.monotonic() + 30
+        ch.send(Command("step", 1, value=2))
+        while sum(isinstance(m, StepMsg) for m in got) < 2:
+            assert time.monotonic() < deadline
+            got += ch.receive(0.1) or []
+        ch.stopping = True
+        ch.send(Command("stop", 2))
+        while not (got and isinstance(got[-1], StoppedMsg)):
+            assert time.monotonic() < deadline
+            got += ch.receive(0.1) or []
+    finally:
+        assert ch.join(2.0), "child did not exit by itself after stop"
+        ch.close()
+    assert any(isinstance(m, RunInfo) for m in got) and any(isinstance(m, SpectrumMsg) for m in got)
+    snap = [m for m in got if isinstance(m, StepMsg)][-1].snapshot
+    assert snap.step == 1 and isinstance(snap.loss, float)
+    with pytest.raises(ValueError):
+        snap.views["total"][0, 0] = 1.0
+    with pytest.raises(TypeError):
+        snap.views["new"] = np.zeros(1)  # type: ignore[index]
