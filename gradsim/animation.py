@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gradsim.cli import add_run_options, check_run_options, one_line
+from gradsim.cli import fail as _fail
 from gradsim.config import ConfigError, RunConfig
 
 __all__ = [
@@ -814,7 +816,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "profile evolving over the run, sized for slides. The format follows --out's suffix.",
     )
     _add_config_source(p)
-    p.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    add_run_options(p)
     p.add_argument("--fps", type=int, default=DEFAULT_FPS, metavar="N",
                    help=f"frames per second, {FPS_RANGE[0]}-{FPS_RANGE[1]} (default {DEFAULT_FPS})")
     p.add_argument("--frames", type=int, default=DEFAULT_FRAMES, metavar="N",
@@ -823,16 +825,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"frame size in pixels, even numbers (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
     p.add_argument("--view", choices=list(HEATMAP_VIEW_TITLES), default="last",
                    help="heatmap view (default last: the classic vanishing picture)")
-    p.add_argument("--threads", type=int, default=1, metavar="N", help="torch intra-op threads (default 1)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help="output file, .gif or .mp4")
     p.set_defaults(func=run)
     return p
 
-
-def _fail(message: str) -> int:
-    sys.stderr.write(f"gradsim: error: {message}\n")
-    return 2
 
 
 def run(args: argparse.Namespace) -> int:
@@ -842,19 +838,17 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
         return _fail(f"--out {args.out!r}: the file must end in .gif or .mp4")
-    if args.steps < 1:
-        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
+    if msg := check_run_options(args):
+        return _fail(msg)
     if not FPS_RANGE[0] <= args.fps <= FPS_RANGE[1]:
         return _fail(f"--fps = {args.fps}: must be an integer from {FPS_RANGE[0]} to {FPS_RANGE[1]}")
     if not 2 <= args.frames <= MAX_FRAMES:
         return _fail(f"--frames = {args.frames}: must be an integer from 2 to {MAX_FRAMES}")
-    if args.threads < 1:
-        return _fail(f"--threads = {args.threads}: must be an integer ≥ 1")
     try:
         size = _parse_size(args.size)
         cfg = resolve_config(args.preset, args.config, args.assignments)
     except ConfigError as err:
-        return _fail(str(err).replace("\n", "; "))
+        return _fail(one_line(err))
     except ValueError as err:
         return _fail(str(err))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -879,7 +873,7 @@ def run(args: argparse.Namespace) -> int:
         path = record_run(cfg, args.steps, out, fps=args.fps, max_frames=args.frames, size=size,
                           view=args.view, title=title, progress=progress)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
-        return _fail(str(err).replace("\n", "; "))
+        return _fail(one_line(err))
     except OSError as err:
         return _fail(str(err))
     finally:

@@ -57,12 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         "and loss/predictions/heatmap as PNG and SVG into --out.",
     )
     _add_config_source(run)
-    run.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    add_run_options(run)
     run.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     run.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
-    run.add_argument("--threads", type=int, default=1, metavar="N",
-                     help="torch intra-op threads (default 1: fastest for these sizes on small machines)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("presets", help="list the shipped presets, one line each")
     sub.add_parser("fields", help="list every config field with its range, default and meaning")
@@ -104,9 +101,35 @@ def resolve_config(preset: str | None, config: str | None, assignments: Sequence
     return cfg.replace(**changes) if changes else cfg
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
+    """Report bad input as one line on stderr; returns the exit status 2."""
     sys.stderr.write(f"gradsim: error: {message}\n")
     return EXIT_BAD_INPUT
+
+
+_fail = fail
+
+
+def one_line(err: Exception) -> str:
+    """An error message (several bad fields give several lines) as one line."""
+    return str(err).replace("\n", "; ")
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """--steps, --threads and --quiet, shared by every command that trains."""
+    p.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    p.add_argument("--threads", type=int, default=1, metavar="N",
+                   help="torch intra-op threads (default 1: fastest for these sizes on small machines)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def check_run_options(args: argparse.Namespace) -> str | None:
+    """The message for a bad --steps / --threads, or None."""
+    if args.steps < 1:
+        return f"--steps = {args.steps}: must be an integer ≥ 1"
+    if args.threads < 1:
+        return f"--threads = {args.threads}: must be an integer ≥ 1"
+    return None
 
 
 def run_headless(cfg: RunConfig, steps: int, out: Path, *, figures: bool = True, progress: bool = True) -> dict:
@@ -157,14 +180,12 @@ def run_headless(cfg: RunConfig, steps: int, out: Path, *, figures: bool = True,
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    if args.steps < 1:
-        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
-    if args.threads < 1:
-        return _fail(f"--threads = {args.threads}: must be an integer ≥ 1")
+    if msg := check_run_options(args):
+        return fail(msg)
     try:
         cfg = resolve_config(args.preset, args.config, args.assignments)
     except ConfigError as err:
-        return _fail(str(err).replace("\n", "; "))
+        return fail(one_line(err))
     out = Path(args.out)
     try:
         from gradsim.outputs import check_writable_dir
@@ -180,7 +201,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         summary = run_headless(cfg, args.steps, out, figures=not args.no_figures, progress=not args.quiet)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
-        return _fail(str(err).replace("\n", "; "))
+        return fail(one_line(err))
     except OSError as err:
         return _fail(str(err))
     div = summary["diverged_at"]
@@ -216,7 +237,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
     try:
         cfg = resolve_config(args.preset, args.config, args.assignments)
     except ConfigError as err:
-        return _fail(str(err).replace("\n", "; "))
+        return fail(one_line(err))
     sys.stdout.write(config_to_toml(cfg))
     return 0
 
@@ -278,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             resolve_config(args.preset, args.config)
         except ConfigError as err:
-            return _fail(str(err).replace("\n", "; "))
+            return fail(one_line(err))
         return _cmd_gui(argv[1:])
     parser.print_help()
     return 0

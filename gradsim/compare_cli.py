@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from gradsim.cli import add_run_options, check_run_options, one_line
 from gradsim.config import ConfigError, RunConfig, parse_assignment
 
 __all__ = ["add_parser", "run", "run_comparison", "CompareFigure", "shared_levels", "render_compare_figure"]
@@ -55,13 +56,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="override one field of BOTH runs, e.g. --set seq_len=50 (repeatable)")
     p.add_argument("--b-set", metavar="KEY=VALUE", action="append", default=[], dest="b_assignments",
                    help="what run B changes, e.g. --b-set clip=norm (repeatable; at least one)")
-    p.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    add_run_options(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--view", choices=VIEWS, default="last",
                    help="per-step gradient view of the heatmaps (default last: ‖∂L_T/∂h_t‖)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
-    p.add_argument("--threads", type=int, default=1, metavar="N", help="torch intra-op threads (default 1)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
     return p
 
@@ -69,10 +68,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def _fail(message: str) -> int:
     sys.stderr.write(f"gradsim compare: error: {message}\n")
     return EXIT_BAD_INPUT
-
-
-def _one_line(err: Exception) -> str:
-    return str(err).replace("\n", "; ")
 
 
 def resolve_pair(preset: str | None, config: str | None, assignments: list[str], b_assignments: list[str]
@@ -87,10 +82,8 @@ def resolve_pair(preset: str | None, config: str | None, assignments: list[str],
 
 def run(args: argparse.Namespace) -> int:
     """Run ``gradsim compare`` from parsed arguments; return the exit code."""
-    if args.steps < 1:
-        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
-    if args.threads < 1:
-        return _fail(f"--threads = {args.threads}: must be an integer ≥ 1")
+    if msg := check_run_options(args):
+        return _fail(msg)
     if not args.b_assignments:
         return _fail("--b-set: give at least one field that run B changes, e.g. --b-set clip=norm")
     try:
@@ -99,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_compatible(cfg_a, cfg_b)
     except ConfigError as err:
-        return _fail(_one_line(err))
+        return _fail(one_line(err))
     out = Path(args.out)
     try:
         from gradsim.outputs import check_writable_dir
@@ -116,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         summary = run_comparison(cfg_a, cfg_b, args.steps, out, view=args.view, figures=not args.no_figures,
                                  progress=not args.quiet)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
-        return _fail(_one_line(err))
+        return _fail(one_line(err))
     except OSError as err:
         return _fail(str(err))
     a, b = summary["a"], summary["b"]

@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from gradsim.cli import add_run_options, check_run_options, one_line
+from gradsim.cli import fail as _fail
 from gradsim.config import FIELD_GROUPS, ConfigError, RunConfig, field_specs
 
 __all__ = [
@@ -597,17 +599,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "with how to read it, the config and the versions. The format follows --out's suffix.",
     )
     _add_config_source(p)
-    p.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
-    p.add_argument("--threads", type=int, default=1, metavar="N", help="torch intra-op threads (default 1)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output file, .html or .pdf")
     p.set_defaults(func=run)
     return p
 
-
-def _fail(message: str) -> int:
-    sys.stderr.write(f"gradsim: error: {message}\n")
-    return 2
 
 
 def run(args: argparse.Namespace) -> int:
@@ -617,14 +613,12 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
         return _fail(f"--out {args.out!r}: the file must end in .html or .pdf")
-    if args.steps < 1:
-        return _fail(f"--steps = {args.steps}: must be an integer ≥ 1")
-    if args.threads < 1:
-        return _fail(f"--threads = {args.threads}: must be an integer ≥ 1")
+    if msg := check_run_options(args):
+        return _fail(msg)
     try:
         cfg = resolve_config(args.preset, args.config, args.assignments)
     except ConfigError as err:
-        return _fail(str(err).replace("\n", "; "))
+        return _fail(one_line(err))
     try:
         _check_writable(out)  # before training, not after
     except OSError as err:
@@ -643,7 +637,7 @@ def run(args: argparse.Namespace) -> int:
         path = write_report(out, cfg, result.histories, result.last, result.summary,
                             eigenvalues=result.eigenvalues, rollout=result.rollout, title=title)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
-        return _fail(str(err).replace("\n", "; "))
+        return _fail(one_line(err))
     except OSError as err:
         return _fail(str(err))
     print(f"wrote {path}: {args.steps} steps, final loss {_num(result.summary['final_loss'])}, "
