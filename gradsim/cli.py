@@ -123,6 +123,23 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def prepare_output_dir(args: argparse.Namespace, out: Path) -> str | None:
+    """Before training: prove ``out`` writable (else return the message), make figure
+    rendering headless, and set torch's thread count."""
+    from gradsim.outputs import check_writable_dir
+
+    try:
+        check_writable_dir(out)
+    except OSError as err:
+        return str(err)
+    if not getattr(args, "no_figures", False):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import torch
+
+    torch.set_num_threads(args.threads)
+    return None
+
+
 def check_run_options(args: argparse.Namespace) -> str | None:
     """The message for a bad --steps / --threads, or None."""
     if args.steps < 1:
@@ -187,17 +204,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         return fail(one_line(err))
     out = Path(args.out)
-    try:
-        from gradsim.outputs import check_writable_dir
-
-        check_writable_dir(out)
-    except OSError as err:
-        return _fail(str(err))
-    if not args.no_figures:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import torch
-
-    torch.set_num_threads(args.threads)
+    if msg := prepare_output_dir(args, out):
+        return fail(msg)
     try:
         summary = run_headless(cfg, args.steps, out, figures=not args.no_figures, progress=not args.quiet)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA

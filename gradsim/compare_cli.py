@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from gradsim.cli import add_run_options, check_run_options, one_line
+from gradsim.cli import add_run_options, check_run_options, one_line, prepare_output_dir
 from gradsim.config import ConfigError, RunConfig, parse_assignment
 
 __all__ = ["add_parser", "run", "run_comparison", "CompareFigure", "shared_levels", "render_compare_figure"]
@@ -94,17 +93,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         return _fail(one_line(err))
     out = Path(args.out)
-    try:
-        from gradsim.outputs import check_writable_dir
-
-        check_writable_dir(out)
-    except OSError as err:
-        return _fail(str(err))
-    if not args.no_figures:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import torch
-
-    torch.set_num_threads(args.threads)
+    if msg := prepare_output_dir(args, out):
+        return _fail(msg)
     try:
         summary = run_comparison(cfg_a, cfg_b, args.steps, out, view=args.view, figures=not args.no_figures,
                                  progress=not args.quiet)
