@@ -211,3 +211,18 @@ def test_preset_files_parse_as_toml():
         if entry.name.endswith(".toml"):
             data = tomllib.loads(entry.read_text(encoding="utf-8"))
             assert "description" in data and "order" in data, entry.name
+
+
+def test_irnn_with_a_larger_lr_dies_as_its_description_says():
+    tr = Trainer(load_preset("irnn").replace(lr=0.01))
+    for _ in range(100):
+        snap = tr.step()
+    last = snap.views["last"][0]
+    assert last[-1] > 0 and np.all(last[:-1] == 0)
+
+
+def test_exploding_clip_value_grows_to_tens_not_thousands():
+    tr = Trainer(load_preset("exploding-clip-value"))
+    for _ in range(100):
+        snap = tr.step()
+    assert 10 < snap.spectral_radius < 1000
