@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the desktop app on a preset or config file")
     _add_config_source(gui, with_set=False)
     gui.add_argument("--play", action="store_true", help="start training at once")
+    gui.add_argument("--lecture", metavar="FILE", nargs="?", const="", default=None,
+                     help="open a lecture script (no FILE: the shipped lecture) at its first step")
+    gui.add_argument("--lang", choices=("en", "zh"), default=None,
+                     help="language of the window: en = English, zh = 简体中文 (default: the last one chosen)")
     gui.add_argument("--backend", choices=("process", "thread"), default=None,
                      help="run training in a worker process (default: faster with the GUI up) or a thread")
     return parser

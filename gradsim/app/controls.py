@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from gradsim.config import FIELD_GROUPS, ConfigError, FieldSpec, RunConfig, field_specs, parse_value
+from gradsim.app.i18n import (
+    choice_label, describe_range, field_description, field_label, tr_config, translate_config_error,
+)
 from gradsim.app.session import Session
 
 __all__ = ["ConfigPanel", "NumberEdit", "format_value"]
@@ -40,13 +43,16 @@ def format_value(spec: FieldSpec, value: Any) -> str:
 
 
 def _tooltip(spec: FieldSpec) -> str:
-    lines = [f"<b>{spec.name}</b>: {spec.description}",
-             f"allowed: {spec.describe_range()}",
-             f"default: {format_value(spec, spec.default)}"]
+    """The field's help in the current language (name, description, range, default, when)."""
+    translate = QCoreApplication.translate
+    lines = [f"<b>{spec.name}</b>: {field_description(spec)}",
+             translate("ConfigPanel", "allowed: %1").replace("%1", describe_range(spec)),
+             translate("ConfigPanel", "default: %1").replace("%1", format_value(spec, spec.default))]
     if spec.requires_reset:
-        lines.append("<i>↻ applies on reset (changes the model's shape, its initial weights or the data)</i>")
+        lines.append("<i>" + translate(
+            "ConfigPanel", "↻ applies on reset (changes the model's shape, its initial weights or the data)") + "</i>")
     else:
-        lines.append("<i>applies at the next step</i>")
+        lines.append("<i>" + translate("ConfigPanel", "applies at the next step") + "</i>")
     return "<br>".join(lines)
 
 
@@ -62,6 +68,7 @@ class NumberEdit(QLineEdit):
         super().__init__(parent)
         self.spec = spec
         self._shown = ""
+        self._error: str | None = None  # the core's (English) message; shown translated
         self.setObjectName(f"field_{spec.name}")
         self.editingFinished.connect(self._finish)
 
@@ -71,10 +78,20 @@ class NumberEdit(QLineEdit):
         self.set_error(None)
 
     def set_error(self, message: str | None) -> None:
+        self._error = message
         self.setStyleSheet(ERROR_STYLE if message else "")
         self.setProperty("invalid", bool(message))
+        self.retranslate()
+
+    def retranslate(self) -> None:
         base = _tooltip(self.spec)
+        message = translate_config_error(self._error) if self._error else None
         self.setToolTip(f"<span style='color:#d62728'>{message}</span><br>{base}" if message else base)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _finish(self) -> None:
         if self.text().strip() != self._shown or self.property("invalid"):
@@ -105,29 +122,30 @@ class ConfigPanel(QScrollArea):
         self.specs = field_specs()
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
+        self.groups: dict[str, QGroupBox] = {}
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.setContentsMargins(4, 4, 4, 4)
         for group, names in FIELD_GROUPS.items():
-            box = QGroupBox(group)
+            box = QGroupBox(tr_config(group))
+            self.groups[group] = box
             form = QFormLayout(box)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             form.setContentsMargins(6, 4, 6, 4)
             form.setVerticalSpacing(3)
             for name in names:
                 spec = self.specs[name]
-                label = QLabel(name.replace("_", " ") + (RESET_MARK if spec.requires_reset else ""))
-                label.setToolTip(_tooltip(spec))
+                label = QLabel()
                 editor = self._make_editor(spec)
-                editor.setToolTip(_tooltip(spec))
                 label.setBuddy(editor)
                 form.addRow(label, editor)
                 self.editors[name] = editor
                 self.labels[name] = label
             column.addWidget(box)
-        hint = QLabel("↻ applies on reset (R)")
-        hint.setObjectName("resetHint")
-        column.addWidget(hint)
+        self.hint = QLabel()
+        self.hint.setObjectName("resetHint")
+        column.addWidget(self.hint)
+        self.retranslate()
         column.addStretch(1)
         self.setWidget(inner)
         self.setWidgetResizable(True)
@@ -144,8 +162,9 @@ class ConfigPanel(QScrollArea):
         if spec.kind == "choice":
             box = QComboBox()
             box.setObjectName(f"field_{name}")
-            box.addItems(list(spec.choices))
-            box.activated.connect(lambda _i, n=name, b=box: self._submit(n, b.currentText()))
+            for choice in spec.choices:  # shown translated, the value is the item's data
+                box.addItem(choice_label(choice), choice)
+            box.activated.connect(lambda _i, n=name, b=box: self._submit(n, b.currentData()))
             return box
         if spec.kind == "bool":
             check = QCheckBox()
@@ -177,8 +196,9 @@ class ConfigPanel(QScrollArea):
             self._reject(name, str(err))
             return
         spec = self.specs[name]
-        when = "on reset (R)" if spec.requires_reset else "at the next step"
-        self.message.emit(f"{name} = {format_value(spec, value)}: applies {when}")
+        text = (self.tr("%1 = %2: applies on reset (R)") if spec.requires_reset
+                else self.tr("%1 = %2: applies at the next step"))
+        self.message.emit(text.replace("%2", format_value(spec, value)).replace("%1", name))
 
     def _reject(self, name: str, message: str) -> None:
         """Show why; the session and the other controls stay as they were."""
@@ -187,7 +207,7 @@ class ConfigPanel(QScrollArea):
             editor.set_error(message)
         else:  # a choice/bool that the cross-field checks refuse: show the current value again
             self._show_one(name, getattr(self.session.config, name))
-        self.message.emit(f"Not applied: {message}")
+        self.message.emit(self.tr("Not applied: %1").replace("%1", translate_config_error(message)))
 
     # ------------------------------------------------------------ showing
     def show_config(self, cfg: RunConfig) -> None:
@@ -200,7 +220,7 @@ class ConfigPanel(QScrollArea):
         editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
-                editor.setCurrentText(str(value))
+                editor.setCurrentIndex(editor.findData(str(value)))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             else:
@@ -222,6 +242,30 @@ class ConfigPanel(QScrollArea):
         }
         for name, used in hints.items():
             self.labels[name].setEnabled(used)
+
+    # ------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        """Group titles, labels, tooltips and choices in the current language."""
+        for group, box in self.groups.items():
+            box.setTitle(tr_config(group))
+        for name, label in self.labels.items():
+            spec = self.specs[name]
+            label.setText(field_label(spec) + (RESET_MARK if spec.requires_reset else ""))
+            label.setToolTip(_tooltip(spec))
+            editor = self.editors[name]
+            if isinstance(editor, NumberEdit):
+                editor.retranslate()
+            else:
+                editor.setToolTip(_tooltip(spec))
+            if isinstance(editor, QComboBox):
+                for i in range(editor.count()):
+                    editor.setItemText(i, choice_label(editor.itemData(i)))
+        self.hint.setText(self.tr("↻ applies on reset (R)"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_pending(self, pending) -> None:
         pending = set(pending or ())

@@ -6,7 +6,7 @@ import logging
 import sys
 import traceback
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 __all__ = ["show_error", "install_excepthook", "SHORTCUTS", "shortcuts_html", "show_shortcuts"]
@@ -14,17 +14,19 @@ __all__ = ["show_error", "install_excepthook", "SHORTCUTS", "shortcuts_html", "s
 log = logging.getLogger(__name__)
 
 #: Key -> what it does (Help → Keyboard shortcuts; the actions use the same keys).
+#: English here; shown through QCoreApplication.translate("Shortcuts", ...).
 SHORTCUTS = [
-    ("Space", "play / pause"),
-    ("S", "step: exactly one iteration"),
-    ("R", "reset: rebuild the model (applies ↻ fields)"),
-    ("1 – 9", "switch to preset 1 – 9 (Presets menu)"),
-    ("F11", "presentation mode: full screen, larger fonts, thicker lines"),
-    ("Ctrl+O / Ctrl+S", "open / save a configuration file (TOML)"),
-    ("Ctrl+E", "export everything to a folder"),
-    ("Enter / Tab", "apply a typed value (Esc restores it)"),
-    ("F1", "this list"),
-    ("Ctrl+Q", "quit"),
+    ("Space", QT_TRANSLATE_NOOP("Shortcuts", "play / pause")),
+    ("S", QT_TRANSLATE_NOOP("Shortcuts", "step: exactly one iteration")),
+    ("R", QT_TRANSLATE_NOOP("Shortcuts", "reset: rebuild the model (applies ↻ fields)")),
+    ("1 – 9", QT_TRANSLATE_NOOP("Shortcuts", "switch to preset 1 – 9 (Presets menu)")),
+    ("F11", QT_TRANSLATE_NOOP("Shortcuts", "presentation mode: full screen, larger fonts, thicker lines")),
+    ("Ctrl+O / Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "open / save a configuration file (TOML)")),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "export everything to a folder")),
+    ("PgDown / PgUp, Ctrl+→ / Ctrl+←", QT_TRANSLATE_NOOP("Shortcuts", "next / previous lecture step")),
+    ("Enter / Tab", QT_TRANSLATE_NOOP("Shortcuts", "apply a typed value (Esc restores it)")),
+    ("F1", QT_TRANSLATE_NOOP("Shortcuts", "this list")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "quit")),
 ]
 
 
@@ -41,12 +43,14 @@ def show_error(parent: QWidget | None, title: str, text: str, details: str | Non
 
 
 def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{QCoreApplication.translate('Shortcuts', v)}</td></tr>"
+                   for k, v in SHORTCUTS)
     return f"<table>{rows}</table>"
 
 
 def show_shortcuts(parent: QWidget | None) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", shortcuts_html(),
+    box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Dialogs", "Keyboard shortcuts"),
+                      shortcuts_html(),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("shortcutsDialog")
     box.setTextFormat(Qt.TextFormat.RichText)
@@ -73,8 +77,9 @@ def install_excepthook(parent_getter) -> None:
             return
         showing["n"] += 1
         try:
-            box = show_error(parent_getter(), "Unexpected error",
-                             f"{exc_type.__name__}: {exc}\n\nThe app keeps running; details below.", text)
+            box = show_error(parent_getter(), QCoreApplication.translate("Dialogs", "Unexpected error"),
+                             f"{exc_type.__name__}: {exc}\n\n"
+                             + QCoreApplication.translate("Dialogs", "The app keeps running; details below."), text)
             box.finished.connect(lambda _r: showing.__setitem__("n", showing["n"] - 1))
         except Exception:  # pragma: no cover - never let the hook itself raise
             previous(exc_type, exc, tb)

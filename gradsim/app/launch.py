@@ -24,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                       "`gradsim presets` lists them)")
     src.add_argument("--config", metavar="FILE", help="open this TOML configuration")
     p.add_argument("--play", action="store_true", help="start training at once")
+    p.add_argument("--lecture", metavar="FILE", nargs="?", const="", default=None,
+                   help="open a lecture script (no FILE: the shipped lecture) at its first step")
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help="language of the window: en = English, zh = 简体中文 (default: the last one chosen "
+                        "in View → Language, else English); remembered")
     p.add_argument("--backend", choices=("process", "thread"), default=None,
                    help="where training runs (default: a worker process; $GRADSIM_BACKEND)")
     # Automation (screenshots, smoke tests): not for people, hence hidden.
@@ -77,12 +82,19 @@ def run(argv: list[str] | None = None) -> int:
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major")
 
     from gradsim.app.dialogs import install_excepthook
+    from gradsim.app.i18n import SETTINGS_KEY, saved_language, set_language
+    from gradsim.app.settings import open_settings
     from gradsim.app.resources import app_icon, style_sheet
     from gradsim.app.session import Session
     from gradsim.app.window import MainWindow
 
     app.setWindowIcon(app_icon())
     app.setStyleSheet(style_sheet())
+    settings = open_settings()
+    lang = args.lang or saved_language(settings)
+    if set_language(lang) and args.lang:
+        settings.setValue(SETTINGS_KEY, lang)  # --lang is remembered like View → Language
+        settings.sync()
     session = Session(cfg, backend=args.backend, preset=preset)
     try:
         window = MainWindow(session, source=source)
@@ -93,6 +105,8 @@ def run(argv: list[str] | None = None) -> int:
     window.show()
     if args.presentation:
         window.toggle_presentation(True)
+    if args.lecture is not None:  # errors: a dialog naming the file; the window stays as it is
+        window.lecture.open_lecture_file(args.lecture) if args.lecture else window.lecture.open_shipped_lecture()
     if args.play:
         session.play()
     if args.screenshot:

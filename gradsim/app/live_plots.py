@@ -21,7 +21,8 @@ import types
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
+from PySide6.QtWidgets import QLabel
 
 from gradsim import plots
 from gradsim.core.history import DecimatingBuffer
@@ -198,7 +199,8 @@ class LiveLossPlot(_LiveMixin, plots.LossPlot):
                 self.legend.removeItem(self._clips)
         if diverged_at is not None:
             self._div.setPos(float(diverged_at))
-            self._div.label.setFormat(f"diverged at step {int(diverged_at)}")
+            self._div.label.setFormat(QCoreApplication.translate("LivePlots", "diverged at step %1")
+                                      .replace("%1", str(int(diverged_at))))
         self._div.setVisible(diverged_at is not None)
         ok = baseline is not None and math.isfinite(baseline) and baseline > 0
         self._fit([x], [y, np.array([math.log10(baseline)]) if ok else None])
@@ -339,17 +341,65 @@ class LiveHeatmap(plots.HeatmapPlot):
 
 # ---------------------------------------------------------------------- line plots
 class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
-    """The current iteration's per-step profile (log y), with an optional bound."""
+    """The current iteration's per-step profile (log y), with theory curves and a badge.
+
+    The badge is a label over the plot's top-left corner naming the regime the theory
+    predicts (or saying plainly that the bound does not apply); it is a child widget,
+    so the window's presentation style sheet scales its font and exports include it.
+    """
+
+    #: Theory curves beyond the profile's span by more than this (decades) leave the view
+    #: alone: an explosion-regime bound reaches 10^900 and would flatten the profile.
+    BOUND_MARGIN_DECADES = 3.0
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._init_live(pad=0.1)
         self._curve("profile", 0, "this iteration")
-        self._bound_name: str | None = None
+        self._bound_names: tuple[str, ...] = ()
         self._title_text: str | None = None
+        self.badge = QLabel(self)
+        self.badge.setObjectName("theoryBadge")
+        self.badge.setWordWrap(False)
+        self.badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.badge.hide()
+        self._badge_kind = ""
+
+    def set_badge(self, text: str, kind: str = "", tooltip: str = "") -> None:
+        """Show ``text`` over the plot (empty: hide); ``kind`` picks the colour
+        (``vanishing``, ``explosion_possible``, ``boundary``, ``not_applicable``)."""
+        if not text:
+            self.badge.hide()
+            return
+        colours = {"vanishing": "#1f4e99", "explosion_possible": "#b22222", "boundary": "#6a3d9a"}
+        fg = colours.get(kind, "#444444")
+        if kind != self._badge_kind:
+            self._badge_kind = kind
+            self.badge.setStyleSheet(f"QLabel#theoryBadge {{ color: {fg}; background: rgba(255,255,255,215); "
+                                     f"border: 1px solid {fg}; border-radius: 3px; padding: 1px 4px; }}")
+        if text != self.badge.text():
+            self.badge.setText(text)
+        self.badge.setToolTip(tooltip)
+        self.badge.adjustSize()
+        self._place_badge()
+        self.badge.show()
+        self.badge.raise_()
+
+    def _place_badge(self) -> None:
+        vb = self.plotItem.getViewBox()
+        r = self.mapFromScene(vb.sceneBoundingRect().topLeft())
+        self.badge.move(max(0, r.x() + 6), max(0, r.y() + 4))
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        badge = self.__dict__.get("badge")  # None while the base class is still being built
+        if badge is not None and badge.isVisible():
+            self._place_badge()
 
     def update_data(self, profile: np.ndarray | None, bound: np.ndarray | None = None,
-                    bound_name: str = "bound", title: str | None = None) -> None:
+                    bound_name: str = "bound", title: str | None = None, *,
+                    bounds: dict[str, np.ndarray] | None = None) -> None:
+        """Draw ``profile`` and the named theory curves ``bounds`` (or one ``bound``), dashed."""
         if title is not None and title != self._title_text:
             self._title_text = title
             set_title(self.plotItem, title, self.font_scale)
@@ -358,20 +408,26 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
         else:
             x, y = log10_finite(np.arange(len(profile)), profile)
         self._set("profile", x, y)
-        bx = by = None
-        if bound is None:
-            if self._bound_name is not None:
-                self._drop("bound")
-                self._bound_name = None
-        else:
-            if bound_name != self._bound_name:
-                self._drop("bound")
-                self._curve("bound", 1, bound_name, Qt.PenStyle.DashLine)
-                self._bound_name = bound_name
-            bx, by = log10_finite(np.arange(len(bound)), bound)
-            self._set("bound", bx, by)
+        if bounds is None:
+            bounds = {bound_name: bound} if bound is not None else {}
+        names = tuple(bounds)
+        if names != self._bound_names:
+            for i in range(len(self._bound_names)):
+                self._drop(f"bound{i}")
+            styles = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
+            for i, name in enumerate(names):
+                self._curve(f"bound{i}", 1 + i, name, styles[i % len(styles)])
+            self._bound_names = names
+        fit_y = [y]
+        span = finite_span(y) if len(y) else None
+        for i, b in enumerate(bounds.values()):
+            bx, by = log10_finite(np.arange(len(b)), b)
+            self._set(f"bound{i}", bx, by)
+            if span is not None and len(by):
+                lo, hi = span[0] - self.BOUND_MARGIN_DECADES, span[1] + self.BOUND_MARGIN_DECADES
+                fit_y.append(np.clip(by, lo, hi))
         if profile is not None:
-            self._fit([np.array([0.0, len(profile) - 1.0])], [y, by])
+            self._fit([np.array([0.0, len(profile) - 1.0])], fit_y)
 
 
 class LivePredictionPlot(_LiveMixin, plots.PredictionPlot):

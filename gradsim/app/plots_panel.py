@@ -12,16 +12,19 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget,
 )
 
 from gradsim.core.cells import GAMMA
+from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, Theory, theory_from_spectrum
 from gradsim.figures import HEATMAP_VIEW_TITLES, prediction_series
 from gradsim.app.live_plots import (
     LiveHeatmap, LiveLossPlot, LivePredictionPlot, LiveProfilePlot, LiveSeriesPlot, LiveSpectrumPlot,
 )
+from gradsim.app.i18n import translate_legends, translate_plot_text, translate_theory
+from gradsim.app.presentation import relabel_plot
 from gradsim.app.session import Session
 
 __all__ = ["PlotsPanel", "FIGURES", "FRAME_MS"]
@@ -32,15 +35,33 @@ SAMPLE_SECONDS = 0.1
 MAX_SERIES_POINTS = 2048
 
 #: Figure name -> menu title (Export menu, file names).
+#: English here (file names, logs); shown through :func:`figure_title`.
 FIGURES = {
-    "loss": "Loss",
-    "predictions": "Predictions",
-    "heatmap": "Gradient heatmap",
-    "profile": "Current profile",
-    "spectrum": "Spectrum (eigenvalues)",
-    "spectral": "ρ and σ_max",
-    "grad_norms": "Per-parameter gradient norms",
+    "loss": QT_TRANSLATE_NOOP("Figures", "Loss"),
+    "predictions": QT_TRANSLATE_NOOP("Figures", "Predictions"),
+    "heatmap": QT_TRANSLATE_NOOP("Figures", "Gradient heatmap"),
+    "profile": QT_TRANSLATE_NOOP("Figures", "Current profile"),
+    "spectrum": QT_TRANSLATE_NOOP("Figures", "Spectrum (eigenvalues)"),
+    "spectral": QT_TRANSLATE_NOOP("Figures", "ρ and σ_max"),
+    "grad_norms": QT_TRANSLATE_NOOP("Figures", "Per-parameter gradient norms"),
 }
+
+#: gradsim.figures.HEATMAP_VIEW_TITLES (Qt-free core) for lupdate; a test keeps them equal.
+VIEW_TITLE_TEXTS = [
+    QT_TRANSLATE_NOOP("Figures", "‖δ_t‖ = ‖∂L/∂h_t‖ (total error signal)"),
+    QT_TRANSLATE_NOOP("Figures", "‖∂L_T/∂h_t‖ (last step's loss only)"),
+    QT_TRANSLATE_NOOP("Figures", "‖step t's term of ∂L/∂W_hh‖"),
+]
+
+
+def figure_title(name: str) -> str:
+    """A figure's menu title in the current language."""
+    return QCoreApplication.translate("Figures", FIGURES[name])
+
+
+def view_title(view: str) -> str:
+    """A heatmap view's title in the current language."""
+    return QCoreApplication.translate("Figures", HEATMAP_VIEW_TITLES[view])
 
 
 def _gamma(cfg) -> float | None:
@@ -89,8 +110,8 @@ class PlotsPanel(QWidget):
         self.heatmap = LiveHeatmap()
         self.profile = LiveProfilePlot()
         self.spectrum = LiveSpectrumPlot()
-        self.spectral = LiveSeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
-        self.grad_norms = LiveSeriesPlot(title="Gradient norms", y_label="‖∂L/∂θ‖", log_y=True,
+        self.spectral = LiveSeriesPlot(title=self.tr("ρ and σ_max of W_hh"), y_label=self.tr("value"))
+        self.grad_norms = LiveSeriesPlot(title=self.tr("Gradient norms"), y_label="‖∂L/∂θ‖", log_y=True,
                                          legend_columns=2, noisy=True)
         self._build_header()
         self._build_layout()
@@ -121,23 +142,17 @@ class PlotsPanel(QWidget):
             self.view_box.addItem(v, v)
             self.view_box.setItemData(self.view_box.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
         self.view_box.setCurrentIndex(1)  # "last": the classic vanishing picture
-        self.view_box.setToolTip("Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step's "
-                                 "loss only ‖∂L_T/∂h_t‖, or step t's contribution to ∂L/∂W_hh")
         self.layer_box = QComboBox()
-        self.layer_box.setToolTip("Layer of the stacked network")
         self.levels_box = QComboBox()
-        self.levels_box.addItems(["follow data", "fixed"])
-        self.levels_box.setToolTip("Colour levels: follow the data (whole decades) or fixed; "
-                                   "dragging the colour bar fixes them too")
+        self.levels_box.addItems(["", ""])  # texts: retranslate()
         self.lo_spin = QDoubleSpinBox()
         self.hi_spin = QDoubleSpinBox()
-        for spin, val, tip in ((self.lo_spin, -12.0, "lowest colour: 10^"), (self.hi_spin, 2.0, "highest colour: 10^")):
+        for spin, val in ((self.lo_spin, -12.0), (self.hi_spin, 2.0)):
             spin.setRange(-300.0, 300.0)
             spin.setDecimals(1)
             spin.setSingleStep(1.0)
             spin.setValue(val)
             spin.setPrefix("10^")
-            spin.setToolTip(tip + " (log10 units)")
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._on_spins)
         self.view_box.currentIndexChanged.connect(lambda _i: self.request_redraw(full=True))
@@ -149,9 +164,13 @@ class PlotsPanel(QWidget):
     def _build_layout(self) -> None:
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
-        self.layer_label = QLabel("layer")
-        for w in (QLabel("heatmap view"), self.view_box, self.layer_label, self.layer_box,
-                  QLabel("colour levels"), self.levels_box, self.lo_spin, QLabel("to"), self.hi_spin):
+        self.layer_label = QLabel()
+        self.view_label = QLabel()
+        self.levels_label = QLabel()
+        self.to_label = QLabel()
+        self.retranslate()
+        for w in (self.view_label, self.view_box, self.layer_label, self.layer_box,
+                  self.levels_label, self.levels_box, self.lo_spin, self.to_label, self.hi_spin):
             header.addWidget(w)
         header.addStretch(1)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -185,6 +204,46 @@ class PlotsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+
+    # ------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        """Header labels, tooltips and the plots' fixed titles and axis labels in the current language."""
+        self.view_label.setText(self.tr("heatmap view"))
+        self.layer_label.setText(self.tr("layer"))
+        self.levels_label.setText(self.tr("colour levels"))
+        self.to_label.setText(self.tr("to"))
+        self.view_box.setToolTip(self.tr(
+            "Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step's loss only ‖∂L_T/∂h_t‖, "
+            "or step t's contribution to ∂L/∂W_hh"))
+        for i in range(self.view_box.count()):
+            self.view_box.setItemData(i, view_title(self.view_box.itemData(i)), Qt.ItemDataRole.ToolTipRole)
+        self.layer_box.setToolTip(self.tr("Layer of the stacked network"))
+        for i in range(self.layer_box.count()):
+            self.layer_box.setItemText(i, self.tr("layer %1").replace("%1", str(i + 1)))
+        self.levels_box.setItemText(0, self.tr("follow data"))
+        self.levels_box.setItemText(1, self.tr("fixed"))
+        self.levels_box.setToolTip(self.tr(
+            "Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too"))
+        self.lo_spin.setToolTip(self.tr("lowest colour: 10^ (log10 units)"))
+        self.hi_spin.setToolTip(self.tr("highest colour: 10^ (log10 units)"))
+        axes = {
+            self.loss: (self.tr("iteration"), self.tr("loss"), self.tr("Training loss")),
+            self.predictions: (self.tr("time step t"), self.tr("value"), None),
+            self.heatmap: (self.tr("time step t"), self.tr("iteration"), None),
+            self.profile: (self.tr("time step t"), self.tr("gradient norm"), None),
+            self.spectral: (self.tr("iteration"), self.tr("value"), self.tr("ρ and σ_max of W_hh")),
+            self.grad_norms: (self.tr("iteration"), None, self.tr("Gradient norms")),
+        }
+        for widget, (x_label, y_label, title) in axes.items():
+            relabel_plot(widget, x_label, y_label, title)
+        for widget in (self.loss, self.predictions, self.profile, self.spectral, self.grad_norms):
+            translate_legends(widget)
+        self.request_redraw(full=True)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------ selectors
     @property
@@ -234,7 +293,7 @@ class PlotsPanel(QWidget):
         layers = info.num_layers if info is not None else 1
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
-        self.layer_box.addItems([f"layer {i + 1}" for i in range(layers)])
+        self.layer_box.addItems([self.tr("layer %1").replace("%1", str(i + 1)) for i in range(layers)])
         self.layer_box.blockSignals(False)
         self.layer_box.setVisible(layers > 1)
         self.layer_label.setVisible(layers > 1)
@@ -314,41 +373,61 @@ class PlotsPanel(QWidget):
         info = s.run_info
         h = s.histories[min(self.layer, len(s.histories) - 1)]
         cfg = s.run_config
-        title = HEATMAP_VIEW_TITLES[self.view] + (f" — layer {self.layer + 1}" if len(s.histories) > 1 else "")
+        title = view_title(self.view) + (self.tr(" — layer %1").replace("%1", str(self.layer + 1))
+                                         if len(s.histories) > 1 else "")
         self.heatmap.update_data(h.views[self.view], fixed_levels=self._fixed_levels, tbptt=cfg.tbptt, title=title)
         self.loss.update_data(s.loss_envelope, s.history.diverged_at,
-                              info.baseline if info else None, info.baseline_label if info else "")
+                              info.baseline if info else None,
+                              translate_plot_text(info.baseline_label) if info else "")
         self.draw_profile()
 
     def draw_profile(self) -> None:
         s = self.session
         snap = s.last
-        title = f"Newest profile ({self.view})"  # fixed: a new title re-lays the plot out
+        # fixed per view: a new title re-lays the plot out
+        title = self.tr("Newest profile (%1)").replace("%1", self.view)
         if snap is None:
             self.profile.update_data(None, title=title)
+            self.profile.set_badge("")
             return
         layer = min(self.layer, snap.views[self.view].shape[0] - 1)
         prof = snap.views[self.view][layer]
-        bound, name = self._bound(prof, snap, layer)
-        self.profile.update_data(prof, bound, name, title=title)
+        theory = self.theory(snap, layer)
+        bounds = self._bounds(prof, theory)
+        self.profile.update_data(prof, title=title, bounds=bounds)
+        badge = theory.badge if theory is not None else ""
+        if theory is not None and theory.applies and self.view != "last":
+            badge += "  (curves on the 'last' view)"
+        self.profile.set_badge(translate_theory(badge), theory.regime if theory is not None else "",
+                               theory.detail if theory is not None else "")
 
-    def _bound(self, prof: np.ndarray, snap, layer: int) -> tuple[np.ndarray | None, str]:
-        """Pascanu's bound ‖∂L_T/∂h_t‖ ≤ (γσ_max)^(T−1−t)‖∂L_T/∂h_T‖ for a plain rnn's 'last' view."""
-        info, cfg = self.session.run_info, self.session.run_config
-        gamma = _gamma(cfg)
-        if (self.view != "last" or layer != 0 or not gamma or cfg.cell != "rnn" or cfg.residual
-                or cfg.norm != "none" or not math.isfinite(snap.sigma_max) or len(prof) < 2):
-            return None, ""
-        end = float(prof[-1])
-        if not (math.isfinite(end) and end > 0):
-            return None, ""
-        T = len(prof)
-        rate = gamma * snap.sigma_max
-        if rate >= 1.0:  # the bound then grows backwards and says nothing
-            return None, ""
-        with np.errstate(over="ignore", under="ignore", divide="ignore"):
-            bound = end * np.power(rate, np.arange(T - 1, -1, -1, dtype=np.float64))
-        return bound, f"(γσ_max)^(T−1−t) bound, γσ = {rate:.3g}"
+    def theory(self, snap, layer: int = 0) -> Theory | None:
+        """Pascanu's bounds from the snapshot's spectrum of W_hh (None if they cannot be computed).
+
+        ``Snapshot.sigma_max`` / ``spectral_radius`` belong to the first layer's W_hh,
+        so for a stack the bound is computed for layer 0, which the theory answers
+        "applies to the top layer only".
+        """
+        cfg = self.session.run_config
+        try:
+            return theory_from_spectrum(snap.sigma_max, snap.spectral_radius, cfg.activation,
+                                        snap.views[self.view].shape[-1], cell=cfg.cell, residual=cfg.residual,
+                                        norm=cfg.norm, layer=0, num_layers=cfg.num_layers)
+        except ValueError:  # an unknown activation / cell: say nothing rather than something wrong
+            return None
+
+    def _bounds(self, prof: np.ndarray, theory: Theory | None) -> dict[str, np.ndarray]:
+        """(γλ₁)^(T−1−t) and ρ^(T−1−t) anchored at the measured last value, 'last' view only:
+        the bound is on ‖∂L_T/∂h_t‖."""
+        if theory is None or not theory.applies or self.view != "last" or len(prof) < 2:
+            return {}
+        curves = theory.curves(float(prof[-1]))
+        gs = theory.gamma_sigma
+        if gs is not None and BOUND_LABEL in curves:
+            curves = {f"{BOUND_LABEL}, γλ₁ = {gs:.3g}" if k == BOUND_LABEL else
+                      (f"{RATE_LABEL}, ρ = {theory.spectral_radius:.3g}" if k == RATE_LABEL else k): v
+                      for k, v in curves.items()}
+        return curves
 
     def draw_sample(self) -> None:
         s = self.session
@@ -356,7 +435,7 @@ class PlotsPanel(QWidget):
         pred, target, title = prediction_series(cfg, s.last)
         rollout = s.rollout if cfg.task == "sine" else None
         # the live panel is narrow: the title's first clause (Export → all writes it whole)
-        title = (title or "prediction vs target").split(";")[0]
+        title = translate_plot_text((title or "prediction vs target").split(";")[0])
         self.predictions.update_data(pred, target, rollout, title)
 
     def draw_slow(self) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtGui import QFont
 
 from gradsim import plots
 
-__all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width"]
+__all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width",
+           "relabel_plot"]
 
 #: Font and line scale factors in presentation mode.
 FONT_SCALE = 1.5
@@ -66,6 +67,21 @@ def _style_axis(ax: pg.AxisItem, scale: float) -> None:
         style = dict(ax.labelStyle)
         style["font-size"] = f"{plots.LABEL_PT * scale:g}pt"
         ax.setLabel(ax.labelText, units=ax.labelUnits or None, **style)
+
+
+def relabel_plot(widget, x_label: str | None, y_label: str | None, title: str | None = None) -> None:
+    """New axis labels / title text (another language) in the widget's current style and scale.
+
+    ``None`` leaves that text as it is.
+    """
+    scale = getattr(widget, "font_scale", 1.0)
+    for item in _plot_items(widget):
+        for side, text in (("bottom", x_label), ("left", y_label)):
+            ax = item.getAxis(side)
+            if text is not None and text != ax.labelText:
+                ax.setLabel(text, units=ax.labelUnits or None, **dict(ax.labelStyle))
+        if title is not None and title != item.titleLabel.text:
+            set_title(item, title, scale)
 
 
 def style_plot(widget, scale: float) -> None:

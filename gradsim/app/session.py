@@ -315,7 +315,7 @@ class Session(QObject):
             self.rolloutChanged.emit()
         elif isinstance(m, ConfigMsg):
             if m.error:
-                self.notice.emit(f"applies on reset: {m.error}")
+                self.notice.emit(self.tr("applies on reset: %1").replace("%1", m.error))
             if current:
                 self.run_config = m.config
             self.pendingChanged.emit(self.pending_reset)

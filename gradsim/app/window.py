@@ -11,7 +11,7 @@ import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter,
@@ -24,8 +24,9 @@ from gradsim.presets import list_presets
 from gradsim.app import dialogs
 from gradsim.app.actions import Actions
 from gradsim.app.controls import ConfigPanel
+from gradsim.app import i18n
 from gradsim.app.exports import export_all, export_csv, export_figure
-from gradsim.app.plots_panel import FIGURES, PlotsPanel
+from gradsim.app.plots_panel import PlotsPanel, figure_title
 from gradsim.app.presentation import FONT_SCALE, style_plot
 from gradsim.app.resources import app_icon
 from gradsim.app.session import Session
@@ -45,11 +46,10 @@ class Banner(QFrame):
         self.text = QLabel()
         self.text.setObjectName("bannerText")
         self.text.setWordWrap(True)
-        self.details_button = QPushButton("Details…")
-        self.reset_button = QPushButton("Reset")
+        self.details_button = QPushButton()
+        self.reset_button = QPushButton()
         self.close_button = QPushButton("✕")
         self.close_button.setFlat(True)
-        self.close_button.setToolTip("Hide this message")
         self.close_button.clicked.connect(self.hide)
         for b in (self.details_button, self.reset_button, self.close_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -61,7 +61,19 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.kind = ""
         self.details = ""
+        self._message = None  # (format, args) of the shown text, re-rendered on a language change
+        self.retranslate()
         self.hide()
+
+    def retranslate(self) -> None:
+        self.details_button.setText(self.tr("Details…"))
+        self.reset_button.setText(self.tr("Reset"))
+        self.close_button.setToolTip(self.tr("Hide this message"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_message(self, kind: str, text: str, details: str = "") -> None:
         self.kind, self.details = kind, details
@@ -108,6 +120,10 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
         self.actions = Actions(self)
+        from gradsim.app.analysis_actions import AnalysisActions  # Analysis menu, media exports
+        self.analysis = AnalysisActions(self)
+        from gradsim.app.lecture_panel import install_lecture  # the Lecture menu and dock
+        self.lecture = install_lecture(self)
         self._build_status_bar()
         self.controls.message.connect(self.show_message)
         session.notice.connect(self.show_message)
@@ -141,18 +157,18 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         s = self.session
-        self.iter_label.setText(f"iteration {s.iteration:,}")
+        self.iter_label.setText(self.tr("iteration %1").replace("%1", f"{s.iteration:,}"))
         rate = s.steps_per_second if s.state == "running" else 0.0
-        self.rate_label.setText(f"{rate:,.1f} steps/s")
+        self.rate_label.setText(self.tr("%1 steps/s").replace("%1", f"{rate:,.1f}"))
         loss = s.last.loss if s.last is not None else math.nan
-        self.loss_label.setText(f"loss {loss:.4g}" if math.isfinite(loss) else ("loss —" if s.last is None
-                                                                               else f"loss {loss}"))
+        value = f"{loss:.4g}" if math.isfinite(loss) else ("—" if s.last is None else f"{loss}")
+        self.loss_label.setText(self.tr("loss %1").replace("%1", value))
 
     def show_message(self, text: str, ms: int = 6000) -> None:
         self.statusBar().showMessage(text, ms)
 
     def _on_state(self, state: str) -> None:
-        self.state_label.setText(state)
+        self.state_label.setText(self._state_text(state))
         self.state_label.setProperty("state", state)
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)
@@ -160,31 +176,63 @@ class MainWindow(QMainWindow):
             self.banner.clear("error")
         self.update_status()
 
+    def _state_text(self, state: str) -> str:
+        texts = {"idle": self.tr("idle"), "running": self.tr("running"), "paused": self.tr("paused"),
+                 "diverged": self.tr("diverged"), "error": self.tr("error")}
+        return texts.get(state, state)
+
+    def _diverged_text(self, step) -> str:
+        return self.tr(
+            "Diverged at step %1: the loss or gradient became non-finite and training paused. The plots keep the "
+            "finite history. Lower the learning rate or clip the gradient and press Play, or press Reset (R)."
+        ).replace("%1", str(step))
+
     def _on_diverged(self, step) -> None:
         if step is None:
             self.banner.clear("diverged")
             return
-        self.banner.show_message(
-            "diverged",
-            f"Diverged at step {step}: the loss or gradient became non-finite and training paused. "
-            "The plots keep the finite history. Lower the learning rate or clip the gradient and press "
-            "Play, or press Reset (R).")
+        self._diverged_at = step
+        self.banner.show_message("diverged", self._diverged_text(step))
 
     def _on_error(self, message: str, tb: str) -> None:
-        self.banner.show_message("error", f"Error: {message} — training paused.", tb)
-        self.show_message(f"Error: {message}", 15000)
+        self.banner.show_message("error", self.tr("Error: %1 — training paused.").replace("%1", message), tb)
+        self.show_message(self.tr("Error: %1").replace("%1", message), 15000)
 
     def _show_banner_details(self) -> None:
-        dialogs.show_error(self, "Error details", self.banner.text.text(), self.banner.details)
+        dialogs.show_error(self, self.tr("Error details"), self.banner.text.text(), self.banner.details)
+
+    # ------------------------------------------------------------ language
+    def set_language(self, lang: str) -> bool:
+        """Switch the whole UI to ``lang`` ("en" / "zh") now and remember it (``ui/language``)."""
+        ok = i18n.set_language(lang)
+        if ok:
+            self.settings.setValue(i18n.SETTINGS_KEY, lang)
+            self.settings.sync()
+        self.actions.retranslate()  # also re-checks the language actually in use
+        return ok
+
+    def retranslate(self) -> None:
+        """The window's own texts (title, status bar, banner) in the current language."""
+        self._update_title()
+        self.update_status()
+        self._on_state(self.session.state)
+        if self.banner.kind == "diverged" and getattr(self, "_diverged_at", None) is not None:
+            self.banner.text.setText(self._diverged_text(self._diverged_at))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "actions"):
+            self.actions.retranslate()
+            self.retranslate()
+        super().changeEvent(event)
 
     def _update_title(self) -> None:
         s = self.session
-        name = s.preset or (Path(self.source).name if self.source else "custom")
+        name = s.preset or (Path(self.source).name if self.source else self.tr("custom"))
         modified = ""
         if s.preset:
             p = list_presets().get(s.preset)
             if p is not None and p.config != s.config:
-                modified = " (modified)"
+                modified = self.tr(" (modified)")
         self.setWindowTitle(f"gradsim — {name}{modified}")
         self.actions.show_preset(s.preset if not modified else None)
 
@@ -194,7 +242,8 @@ class MainWindow(QMainWindow):
         self.source = None
         self.session.load_preset(name, preset.config)
         self._update_title()
-        self.show_message(f"Preset {name}: {preset.description}", 15000)
+        self.show_message(self.tr("Preset %1: %2").replace("%2", i18n.preset_description(preset.description))
+                          .replace("%1", name), 15000)
 
     def _dir(self) -> str:
         return str(self.settings.value("files/last_dir", str(Path.home())))
@@ -202,13 +251,14 @@ class MainWindow(QMainWindow):
     def open_config(self, path: str | None = None) -> bool:
         """Load a TOML config (validated first: a bad file changes nothing)."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Open configuration", self._dir(), "TOML (*.toml);;All (*)")
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open configuration"), self._dir(),
+                                                  self.tr("TOML (*.toml);;All (*)"))
             if not path:
                 return False
         try:
             cfg = load_config(path)
         except ConfigError as err:
-            dialogs.show_error(self, "Cannot open configuration", str(err))
+            dialogs.show_error(self, self.tr("Cannot open configuration"), i18n.translate_config_error(str(err)))
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.source = str(path)
@@ -218,24 +268,25 @@ class MainWindow(QMainWindow):
         if was_running:
             self.session.play()
         self._update_title()
-        self.show_message(f"Loaded {path}")
+        self.show_message(self.tr("Loaded %1").replace("%1", str(path)))
         return True
 
     def save_config(self, path: str | None = None) -> bool:
         """Save the controls' config as TOML (atomically: a failed save keeps the old file)."""
         if path is None:
             start = str(Path(self._dir()) / f"{self.session.preset or 'gradsim'}.toml")
-            path, _ = QFileDialog.getSaveFileName(self, "Save configuration", start, "TOML (*.toml)")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save configuration"), start, "TOML (*.toml)")
             if not path:
                 return False
         try:
             save_config(self.session.config, path)
         except OSError as err:
-            dialogs.show_error(self, "Cannot save configuration",
-                               f"Cannot save the configuration to {path!r}: {err.strerror or err}")
+            dialogs.show_error(self, self.tr("Cannot save configuration"),
+                               self.tr("Cannot save the configuration to %1: %2")
+                               .replace("%2", str(err.strerror or err)).replace("%1", repr(path)))
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
-        self.show_message(f"Saved {path}")
+        self.show_message(self.tr("Saved %1").replace("%1", str(path)))
         return True
 
     # ------------------------------------------------------------ exports
@@ -246,32 +297,34 @@ class MainWindow(QMainWindow):
         return path or None
 
     def export_figure(self, name: str, fmt: str, path: str | None = None) -> bool:
-        path = path or self._ask_save(f"Export {FIGURES[name]}", f"{name}{fmt}", f"{fmt[1:].upper()} (*{fmt})")
+        path = path or self._ask_save(self.tr("Export %1").replace("%1", figure_title(name)), f"{name}{fmt}",
+                                      f"{fmt[1:].upper()} (*{fmt})")
         if not path:
             return False
         try:
             out = export_figure(self.plots, name, path)
         except OSError as err:  # ExportError names the file and the reason
-            dialogs.show_error(self, "Export failed", str(err))
+            dialogs.show_error(self, self.tr("Export failed"), str(err))
             return False
-        self.show_message(f"Exported {out}")
+        self.show_message(self.tr("Exported %1").replace("%1", str(out)))
         return True
 
     def export_csv(self, name: str, path: str | None = None) -> bool:
-        path = path or self._ask_save(f"Export {FIGURES[name]} data", f"{name}.csv", "CSV (*.csv)")
+        path = path or self._ask_save(self.tr("Export %1 data").replace("%1", figure_title(name)), f"{name}.csv",
+                                      "CSV (*.csv)")
         if not path:
             return False
         try:
             out = export_csv(self.session, self.plots, name, path)
         except OSError as err:
-            dialogs.show_error(self, "Export failed", str(err))
+            dialogs.show_error(self, self.tr("Export failed"), str(err))
             return False
-        self.show_message(f"Exported {out}")
+        self.show_message(self.tr("Exported %1").replace("%1", str(out)))
         return True
 
     def export_all(self, folder: str | None = None) -> list[Path] | None:
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, "Export everything to folder", self._dir())
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Export everything to folder"), self._dir())
             if not folder:
                 return None
             self.settings.setValue("files/last_dir", folder)
@@ -279,11 +332,11 @@ class MainWindow(QMainWindow):
         try:
             written = export_all(self.session, folder, time.monotonic() - self._started)
         except OSError as err:
-            dialogs.show_error(self, "Export failed", str(err))
+            dialogs.show_error(self, self.tr("Export failed"), str(err))
             return None
         finally:
             QApplication.restoreOverrideCursor()
-        self.show_message(f"Exported {len(written)} files to {folder}")
+        self.show_message(self.tr("Exported %1 files to %2").replace("%2", str(folder)).replace("%1", str(len(written))))
         return written
 
     # ------------------------------------------------------------ view & help
@@ -311,10 +364,11 @@ class MainWindow(QMainWindow):
         dialogs.show_shortcuts(self)
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "About gradsim",
-                          f"gradsim {gradsim.__version__}: watch vanishing and exploding gradients of "
-                          f"recurrent networks while they train.\n\nTraining backend: "
-                          f"{getattr(self.session.backend, 'kind', '?')}.", QMessageBox.StandardButton.Ok, self)
+        text = self.tr("gradsim %1: watch vanishing and exploding gradients of recurrent networks while they "
+                       "train.\n\nTraining backend: %2.")
+        text = text.replace("%2", str(getattr(self.session.backend, "kind", "?"))).replace("%1", gradsim.__version__)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About gradsim"), text,
+                          QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         box.open()
 

@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import multiprocessing  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import pytest  # noqa: E402
@@ -29,6 +30,10 @@ def _private_settings(tmp_path, monkeypatch):
     """Never touch the user's real settings: QSettings go to a temporary ini file."""
     monkeypatch.setenv("GRADSIM_SETTINGS", str(tmp_path / "settings.ini"))
     yield
+    # a test that switched the language must not leave the next one in Chinese
+    i18n = sys.modules.get("gradsim.app.i18n")
+    if i18n is not None and i18n.current_language() != "en":
+        i18n.set_language("en")
 
 
 def _busy_workers() -> tuple[int, list]:

@@ -1,0 +1,418 @@
+"""Analysis → Compare runs…: A and B trained in lockstep, side by side.
+
+A is the session's current configuration; the dialog asks what B changes
+("B = A with: clip=norm"), validated with the same parser as ``gradsim compare
+--b-set`` before anything starts. The window trains both runs off the GUI thread in a
+superqt generator worker (:func:`lockstep`, plain Python, no Qt) that yields batches of
+snapshot pairs; pause / abort are checked between yields, and closing the window
+stops the worker. The figure is :class:`gradsim.compare_cli.CompareFigure`, the same one
+``gradsim compare`` writes, redrawn from the newest data by a ~5 Hz timer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import create_worker
+
+from gradsim.app import dialogs
+from gradsim.config import ConfigError, RunConfig, parse_assignment
+from gradsim.core.compare import Comparison, check_compatible
+from gradsim.core.history import History
+
+__all__ = ["CompareDialog", "CompareWindow", "lockstep", "parse_b_overrides"]
+
+#: Seconds of training gathered into one yield: the GUI gets at most ~30 batches a second.
+BATCH_SECONDS = 0.033
+#: Figure redraw interval (ms): the loss plot is rebuilt on every redraw.
+REDRAW_MS = 200
+HISTORY_ROWS = 1024
+#: Ready-made B changes offered in the dialog (the user may type any).
+SUGGESTIONS = ("clip=norm", "cell=lstm", "cell=gru", "activation=relu", "init=orthogonal", "lr=0.01",
+               "grad_normalize=true", "residual=true")
+
+
+def parse_b_overrides(cfg_a: RunConfig, text: str) -> RunConfig:
+    """B = A with the ``key=value`` assignments in ``text`` (comma, semicolon or space separated).
+
+    Raises ConfigError naming the bad field or value, or saying why the two runs cannot
+    share data batches.
+    """
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not parts:
+        raise ConfigError(QCoreApplication.translate("CompareWindow", "give at least one change for run B, e.g. clip=norm"))
+    changes = {}
+    for part in parts:
+        key, value = parse_assignment(part)
+        changes[key] = value
+    cfg_b = cfg_a.replace(**changes)
+    check_compatible(cfg_a, cfg_b)
+    return cfg_b
+
+
+class LockstepControl:
+    """Pause / abort flags shared with :func:`lockstep` (plain threading, testable without Qt).
+
+    The GUI never calls the superqt worker's own pause / quit: the pool deletes a finished
+    worker's QRunnable, and touching its wrapper afterwards crashes (see gradsim.app.worker).
+    """
+
+    def __init__(self) -> None:
+        self.abort = threading.Event()
+        self.running = threading.Event()
+        self.running.set()
+        self.done = threading.Event()
+
+
+def lockstep(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, control: LockstepControl | None = None,
+             batch_seconds: float = BATCH_SECONDS) -> Iterator[list]:
+    """Train A and B ``steps`` iterations on the same batches; yield lists of (snap_a, snap_b).
+
+    A generator (for superqt's worker): each yield hands over the pairs trained since the
+    previous one, at least one, at most ``batch_seconds`` worth. Between yields it stops
+    when ``control.abort`` is set and waits while ``control.running`` is clear.
+    """
+    control = control or LockstepControl()
+    try:
+        comparison = Comparison(cfg_a, cfg_b)
+        done = 0
+        while done < steps and not control.abort.is_set():
+            while not control.running.wait(0.05):
+                if control.abort.is_set():
+                    return
+            pairs = []
+            t0 = time.perf_counter()
+            while done < steps and (not pairs or time.perf_counter() - t0 < batch_seconds):
+                pairs.append(comparison.step())
+                done += 1
+            yield pairs
+    finally:
+        # Free this thread's BPTT scratch tensors now: left to the pool thread's teardown,
+        # freeing them crashes (see gradsim.core.loop._release_thread_buffers).
+        from gradsim.core.bptt import release_scratch
+
+        release_scratch()
+        control.done.set()
+
+
+class CompareDialog(QDialog):
+    """Choose what run B changes; OK only with a valid, compatible B."""
+
+    def __init__(self, cfg_a: RunConfig, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Compare runs"))
+        self.cfg_a = cfg_a
+        self.cfg_b: RunConfig | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Run A is the current configuration. Run B is A with the changes below; both "
+                               "train from the same seed on the same data batches, in lockstep."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.edit = QLineEdit("clip=norm")
+        self.edit.setObjectName("bOverrides")
+        self.edit.setToolTip(self.tr("key=value pairs, separated by commas, e.g. clip=norm, clip_threshold=0.5"))
+        self.suggest = QComboBox()
+        self.suggest.addItem(self.tr("(examples)"), "")
+        for s in SUGGESTIONS:
+            self.suggest.addItem(s, s)
+        self.suggest.activated.connect(self._on_suggest)
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.suggest)
+        form.addRow(self.tr("B = A with:"), row)
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 1_000_000)
+        self.steps.setValue(500)
+        self.steps.setToolTip(self.tr("Iterations to train both runs"))
+        form.addRow(self.tr("Iterations:"), self.steps)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("compareError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b22222;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.edit.textChanged.connect(lambda _t: self.error.hide())
+
+    def _on_suggest(self, index: int) -> None:
+        text = self.suggest.itemData(index)
+        if text:
+            self.edit.setText(text)
+
+    def validate(self) -> RunConfig | None:
+        """B from the text, or None with the reason shown under the field."""
+        try:
+            cfg_b = parse_b_overrides(self.cfg_a, self.edit.text())
+        except ConfigError as err:
+            self.error.setText(str(err))
+            self.error.show()
+            return None
+        self.error.hide()
+        return cfg_b
+
+    def accept(self) -> None:
+        cfg_b = self.validate()
+        if cfg_b is None:
+            return  # stay open: nothing changes
+        self.cfg_b = cfg_b
+        super().accept()
+
+
+class CompareWindow(QWidget):
+    """Two runs in lockstep: loss overlaid, heatmaps side by side on one colour scale.
+
+    Signals
+    -------
+    stopped()
+        The worker has finished (ran its steps, was aborted, or failed).
+    """
+
+    stopped = Signal()
+
+    def __init__(self, cfg_a: RunConfig, cfg_b: RunConfig, steps: int = 500, parent: QWidget | None = None,
+                 *, view: str = "last", start: bool = True) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from gradsim.compare_cli import CompareFigure
+        from gradsim.figures import task_baseline
+
+        check_compatible(cfg_a, cfg_b)
+        self.setObjectName("compareWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.cfg_a, self.cfg_b, self.steps, self.view = cfg_a, cfg_b, int(steps), view
+        diff = cfg_a.diff(cfg_b)
+        from gradsim.core.compare import diff_label
+
+        self.labels = (f"A: {diff_label(diff, 0)}", f"B: {diff_label(diff, 1)}")
+        self.setWindowTitle(self.tr("gradsim — compare runs"))
+        rows = HISTORY_ROWS
+        self.histories = (History(cfg_a.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))),
+                          History(cfg_b.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))))
+        self.last: list = [None, None]
+        self.levels: tuple[float, float] | None = None
+        self.error_text = ""
+        self._baseline = task_baseline(cfg_a)
+        self._dirty = False
+        self._font_scale = 1.0
+        self.figure = CompareFigure()
+        self.play_button = QPushButton(self.tr("Pause"))
+        self.play_button.setObjectName("comparePlay")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.export_button = QPushButton(self.tr("Export figure…"))
+        self.export_button.clicked.connect(lambda: self.export_figure())
+        self.status = QLabel()
+        self.status.setObjectName("compareStatus")
+        top = QHBoxLayout()
+        top.addWidget(self.play_button)
+        top.addWidget(self.export_button)
+        top.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.figure, 1)
+        self.resize(1300, 900)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self.redraw)
+        self.timer.start()
+        self.worker = None
+        self._update_status()
+        if start:
+            self.start()
+
+    # ------------------------------------------------------------ worker
+    def start(self) -> None:
+        """Start training (once)."""
+        if self.worker is not None:
+            return
+        self.control = LockstepControl()
+        worker = create_worker(lockstep, self.cfg_a, self.cfg_b, self.steps, self.control, _start_thread=False,
+                               _ignore_errors=True)
+        worker.yielded.connect(self._on_pairs)
+        worker.errored.connect(self._on_error)
+        worker.finished.connect(self._on_finished)
+        self.worker = worker
+        self._running = True
+        worker.start()
+
+    @property
+    def running(self) -> bool:
+        return getattr(self, "_running", False)
+
+    @property
+    def paused(self) -> bool:
+        return self.running and not self.control.running.is_set()
+
+    def toggle_play(self) -> None:
+        if not self.running:
+            return
+        if self.control.running.is_set():
+            self.control.running.clear()
+        else:
+            self.control.running.set()
+        self._update_status()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Abort the worker and wait (processing events) until it has finished."""
+        if self.worker is None or not self._running:
+            return True
+        self.control.abort.set()
+        self.control.running.set()
+        deadline = time.monotonic() + timeout
+        # `finished` arrives queued once the generator has returned; the pool thread
+        # leaves WorkerBase.run right after emitting it.
+        while self._running and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+        return not self._running
+
+    def _on_pairs(self, pairs: list) -> None:
+        for pair in pairs:
+            for i, snap in enumerate(pair):
+                self.histories[i].append(snap)
+                self.last[i] = snap
+        self._dirty = True
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.error_text = f"{type(exc).__name__}: {exc}"
+        self._update_status()
+        dialogs.show_error(self, self.tr("Comparison stopped"), self.error_text)
+
+    def _on_finished(self) -> None:
+        self._running = False
+        self.worker = None  # deleted by the pool: never touch its wrapper again
+        self.play_button.setEnabled(False)
+        self._dirty = True
+        self._update_status()
+        self.stopped.emit()
+
+    # ------------------------------------------------------------ drawing
+    @property
+    def step_counts(self) -> tuple[int, int]:
+        return self.histories[0].count, self.histories[1].count
+
+    def redraw(self) -> None:
+        if not self._dirty:
+            self._update_status()
+            return
+        self._dirty = False
+        if self.histories[0].count == 0:
+            self._update_status()
+            return
+        self._draw_figure()
+        if self._font_scale != 1.0:
+            self._restyle()
+        self._update_status()
+
+    def _draw_figure(self) -> None:
+        """Update the figure in place (CompareFigure.set_runs rebuilds every item: fine once
+        for the CLI, but a rebuild a few times a second crashed pyqtgraph here)."""
+        import numpy as np
+        import pyqtgraph as pg
+
+        from gradsim import plots
+        from gradsim.compare_cli import shared_levels
+        from gradsim.figures import HEATMAP_VIEW_TITLES
+
+        fig = self.figure
+        if not hasattr(self, "_loss_items"):
+            fig.loss.plotItem.clear()
+            plots._set_title(fig.loss.plotItem, self.tr("Training loss (same seed, same data batches)"))
+            self._loss_items = []
+            for i, label in enumerate(self.labels):
+                item = pg.PlotDataItem(pen=pg.mkPen(plots.PALETTE[i], width=1.5), name=label, connect="finite")
+                fig.loss.addItem(item)
+                item.setDownsampling(auto=True, method="peak")  # after addItem (see gradsim.plots)
+                item.setClipToView(True)
+                self._loss_items.append(item)
+            self._div_lines = []
+            for i in range(2):
+                colour = plots.PALETTE[i]
+                line = pg.InfiniteLine(pos=0.0, angle=90, pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DotLine),
+                                       label="", labelOpts={"position": 0.9 - 0.1 * i, "color": colour,
+                                                            "fill": (255, 255, 255, 210)})
+                line.setVisible(False)
+                fig.loss.addItem(line, ignoreBounds=True)
+                self._div_lines.append(line)
+            for hp, label in zip(fig.heatmaps, self.labels):
+                hp.set_data(np.zeros((0, self.cfg_a.seq_len)), np.zeros(0), title=HEATMAP_VIEW_TITLES[self.view])
+                plots._set_title(hp.plot_item, label)
+        for i, h in enumerate(self.histories):
+            steps, loss = h.scalar("loss")
+            keep = np.isfinite(loss) & (loss > 0)
+            self._loss_items[i].setData(np.asarray(steps, dtype=np.float64)[keep], np.log10(loss[keep]))
+            div = h.diverged_at
+            line = self._div_lines[i]
+            line.setVisible(div is not None)
+            if div is not None:
+                line.setPos(float(div))
+                line.label.setFormat(self.tr("{run} diverged at step {step}").format(
+                    run=self.labels[i].split(":")[0], step=int(div)))
+        bufs = [h.views[self.view] for h in self.histories]
+        self.levels = shared_levels(*(b.data for b in bufs))
+        for hp, buf, k in zip(fig.heatmaps, bufs, (self.cfg_a.tbptt, self.cfg_b.tbptt)):
+            hp.set_data(buf.data, buf.steps, levels=self.levels, tbptt=k)
+        fig.title.setText(self.tr("A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})")
+                          .format(a=self.labels[0], b=self.labels[1], lo=self.levels[0], hi=self.levels[1]))
+
+    def _update_status(self) -> None:
+        a, b = self.step_counts
+        state = (self.tr("failed") if self.error_text else self.tr("paused") if self.paused
+                 else self.tr("running") if self.running else self.tr("done"))
+        self.status.setText(self.tr("iteration {a} of {n} (A) / {b} (B): {state}").format(
+            a=a, b=b, n=self.steps, state=state))
+        self.play_button.setText(self.tr("Play") if self.paused else self.tr("Pause"))
+
+    # ------------------------------------------------------------ presentation & export
+    def set_presentation(self, on: bool) -> None:
+        """Larger fonts and thicker lines (follows the main window's presentation mode)."""
+        from gradsim.app.presentation import FONT_SCALE
+
+        self._font_scale = FONT_SCALE if on else 1.0
+        base = self.font().pointSizeF()
+        self.setStyleSheet(f"QWidget {{ font-size: {base * self._font_scale:.1f}pt; }}" if on and base > 0 else "")
+        self._dirty = True
+        self.redraw()
+        self._restyle()
+
+    def _restyle(self) -> None:
+        from gradsim.app.analysis_actions import restyle_figure
+
+        for w in (self.figure.loss, *self.figure.heatmaps):
+            restyle_figure(w, self._font_scale)
+
+    def export_figure(self, path: str | None = None) -> Path | None:
+        """Write the figure as PNG / SVG / PDF (by suffix); errors → a dialog naming the file."""
+        from gradsim.app.analysis_actions import export_widget_dialog
+
+        self._dirty = True
+        self.redraw()
+        return export_widget_dialog(self, self.figure, path, "compare", self.tr("Export comparison figure"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.timer.stop()
+        self.stop()
+        event.accept()

@@ -1,0 +1,299 @@
+"""Languages of the app (English, 简体中文) with Qt's own translation tooling.
+
+Every user-visible string in ``gradsim/app`` goes through ``self.tr`` or
+``QCoreApplication.translate``; ``pyside6-lupdate`` extracts them into
+``resources/i18n/gradsim_zh_CN.ts`` and ``pyside6-lrelease`` compiles the ``.qm`` that
+:func:`set_language` installs (``tools/update_translations.py`` does both).
+
+The Qt-free core (:mod:`gradsim.config`) speaks English. Its field labels, descriptions
+and choices are listed for lupdate in the generated :mod:`gradsim.app.config_strings`
+and translated here in the context ``"RunConfig"``; its ConfigError messages are rebuilt
+from the FieldSpec in the current language by :func:`translate_config_error`.
+
+Switching language installs or removes one QTranslator on the application; Qt then
+sends ``QEvent.LanguageChange`` to every widget, and each widget built with text
+re-applies it in ``retranslate()``.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTranslator
+
+from gradsim.config import FieldSpec, field_specs
+
+__all__ = [
+    "LANGUAGES", "SETTINGS_KEY", "set_language", "current_language", "saved_language",
+    "tr_config", "field_label", "field_description", "choice_label", "describe_range",
+    "translate_config_error", "translate_theory", "translate_legend", "translate_legends",
+    "translate_plot_text", "preset_description",
+]
+
+#: Language code -> its name in that language (View → Language shows these).
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+#: QSettings key of the chosen language ("en" / "zh"); the lecture panel reads it too.
+SETTINGS_KEY = "ui/language"
+_QM = {"zh": "gradsim_zh_CN.qm"}
+
+_state: dict = {"lang": "en", "translator": None}
+
+
+def _load_translator(lang: str) -> QTranslator | None:
+    name = _QM.get(lang)
+    if name is None:
+        return None
+    try:
+        data = (resources.files("gradsim.resources") / "i18n" / name).read_bytes()
+    except OSError:
+        return None
+    translator = QTranslator(QCoreApplication.instance())
+    # load(data) works from a wheel, a zip or a source tree alike. Qt does not copy the
+    # data: the bytes must live as long as the translator, hence the attribute.
+    if not translator.load(data):
+        return None
+    translator._gradsim_qm = data
+    return translator
+
+
+def set_language(lang: str) -> bool:
+    """Install ``lang`` ("en" or "zh") on the running application.
+
+    Returns False (and keeps the current language) when the translation cannot be
+    loaded. Every widget gets ``QEvent.LanguageChange`` from Qt.
+    """
+    if lang not in LANGUAGES:
+        return False
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    if lang == _state["lang"] and (lang == "en" or _state["translator"] is not None):
+        return True
+    new = _load_translator(lang)
+    if lang != "en" and new is None:
+        return False
+    old = _state["translator"]
+    if old is not None:
+        app.removeTranslator(old)
+    if new is not None:
+        app.installTranslator(new)
+    elif old is not None:
+        pass  # removing the translator already sent LanguageChange
+    _state["translator"], _state["lang"] = new, lang
+    return True
+
+
+def current_language() -> str:
+    """The installed language code ("en" or "zh")."""
+    return _state["lang"]
+
+
+def saved_language(settings) -> str:
+    """The language stored in ``settings`` (``ui/language``), "en" when unset or unknown."""
+    value = settings.value(SETTINGS_KEY, "en")
+    return value if value in LANGUAGES else "en"
+
+
+# ------------------------------------------------------------------ config texts
+def tr_config(text: str) -> str:
+    """A field label, description or choice of :mod:`gradsim.config` in the current language."""
+    return QCoreApplication.translate("RunConfig", text) if text else text
+
+
+def field_label(spec: FieldSpec) -> str:
+    """The control's label: ``learning rate``-style words (``lr`` -> ``lr``)."""
+    return tr_config(spec.name.replace("_", " "))
+
+
+def field_description(spec: FieldSpec) -> str:
+    return tr_config(spec.description)
+
+
+def choice_label(choice: str) -> str:
+    """A choice of a field (``sine``, ``norm``, ...) as the combo box shows it."""
+    return QCoreApplication.translate("RunConfigChoice", choice) if choice else choice
+
+
+def preset_description(description: str) -> str:
+    """A shipped preset's description in the current language (a user's own stays as written)."""
+    return QCoreApplication.translate("Presets", description) if description else description
+
+
+def _num(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:g}"
+
+
+def describe_range(spec: FieldSpec) -> str:
+    """:meth:`FieldSpec.describe_range` in the current language."""
+    if spec.kind == "choice":
+        return QCoreApplication.translate("ConfigText", "one of %1").replace("%1", ", ".join(spec.choices))
+    if spec.kind == "bool":
+        return QCoreApplication.translate("ConfigText", "true or false")
+    parts = []
+    if spec.low is not None:
+        parts.append(f"{'≥' if spec.low_inclusive else '>'} {_num(spec.low)}")
+    if spec.high is not None:
+        parts.append(f"{'≤' if spec.high_inclusive else '<'} {_num(spec.high)}")
+    bounds = QCoreApplication.translate("ConfigText", " and ").join(parts)
+    if spec.kind == "int":
+        text = QCoreApplication.translate("ConfigText", "an integer %1") if parts else QCoreApplication.translate("ConfigText", "an integer")
+    else:
+        text = QCoreApplication.translate("ConfigText", "a number %1") if parts else QCoreApplication.translate("ConfigText", "a number")
+    text = text.replace("%1", bounds)
+    if spec.optional:
+        text = QCoreApplication.translate("ConfigText", "%1, or none").replace("%1", text)
+    return text
+
+
+_MUST_BE = re.compile(r"^(?P<name>\w+) = (?P<value>.*?): must be ")
+_TBPTT = re.compile(r"^tbptt = (?P<v>-?\d+): must be 0 or between 1 and seq_len \((?P<n>\d+)\)$")
+_BATCH_NORM = re.compile(r"^norm = batch: needs batch_size ≥ 2")
+_UNKNOWN = re.compile(r"^(?P<name>[^:=\s]+): unknown field")
+
+
+def _translate_line(line: str) -> str:
+    specs = field_specs()
+    m = _TBPTT.match(line)
+    if m:
+        return (QCoreApplication.translate("ConfigText", "tbptt = %1: must be 0 or between 1 and seq_len (%2)")
+                .replace("%2", m.group("n")).replace("%1", m.group("v")))
+    m = _MUST_BE.match(line)
+    if m and m.group("name") in specs:
+        spec = specs[m.group("name")]
+        return (QCoreApplication.translate("ConfigText", "%1 = %2: must be %3 (%4)")
+                .replace("%4", field_description(spec)).replace("%3", describe_range(spec))
+                .replace("%2", m.group("value")).replace("%1", spec.name))
+    if _BATCH_NORM.match(line):
+        return QCoreApplication.translate("ConfigText", "norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)")
+    m = _UNKNOWN.match(line)
+    if m:
+        return QCoreApplication.translate("ConfigText", "%1: unknown field").replace("%1", m.group("name"))
+    return line
+
+
+def translate_config_error(message: str) -> str:
+    """A :class:`gradsim.config.ConfigError` message in the current language.
+
+    The core's messages have a fixed shape (``name = value: must be RANGE (DESCRIPTION)``
+    and two cross-field checks); each line is rebuilt from the field's spec. A line of
+    another shape is returned unchanged.
+    """
+    if _state["lang"] == "en":
+        return message
+    return "\n".join(_translate_line(line) for line in message.split("\n"))
+
+
+# ------------------------------------------------------------------ plot texts of the core
+_BADGES = {
+    "vanishing guaranteed: λ₁ < 1/γ": QT_TRANSLATE_NOOP("Theory", "vanishing guaranteed: λ₁ < 1/γ"),
+    "explosion possible: λ₁ > 1/γ": QT_TRANSLATE_NOOP("Theory", "explosion possible: λ₁ > 1/γ"),
+    "boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)":
+        QT_TRANSLATE_NOOP("Theory", "boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)"),
+    "bound does not apply with residual connections":
+        QT_TRANSLATE_NOOP("Theory", "bound does not apply with residual connections"),
+    "bound applies to the top layer only": QT_TRANSLATE_NOOP("Theory", "bound applies to the top layer only"),
+    "bound unavailable: W_hh is not finite": QT_TRANSLATE_NOOP("Theory", "bound unavailable: W_hh is not finite"),
+    "(curves on the 'last' view)": QT_TRANSLATE_NOOP("Theory", "(curves on the 'last' view)"),
+}
+_CELL_BADGE = re.compile(r"^bound does not apply to (\w+)$")
+_NORM_BADGE = re.compile(r"^bound does not apply with (\w+) normalisation$")
+
+#: Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).
+LEGEND_TEXTS = [
+    QT_TRANSLATE_NOOP("Legend", "loss"),
+    QT_TRANSLATE_NOOP("Legend", "gradient clipped"),
+    QT_TRANSLATE_NOOP("Legend", "this iteration"),
+    QT_TRANSLATE_NOOP("Legend", "prediction"),
+    QT_TRANSLATE_NOOP("Legend", "target"),
+    QT_TRANSLATE_NOOP("Legend", "free-running roll-out"),
+    QT_TRANSLATE_NOOP("Legend", "spectral radius ρ"),
+    QT_TRANSLATE_NOOP("Legend", "(γλ₁)^(T−1−t) bound"),
+    QT_TRANSLATE_NOOP("Legend", "ρ^(T−1−t) (eigenvalue rate)"),
+    QT_TRANSLATE_NOOP("Legend", "bound"),
+]
+
+
+def translate_theory(text: str) -> str:
+    """A badge of :mod:`gradsim.core.theory` (regime, "does not apply ...") in the current language."""
+    if not text or _state["lang"] == "en":
+        return text
+    out = []
+    for part in re.split(r"\s{2,}", text):
+        if part in _BADGES:
+            out.append(QCoreApplication.translate("Theory", _BADGES[part]))
+        elif m := _CELL_BADGE.match(part):
+            out.append(QCoreApplication.translate("Theory", "bound does not apply to %1").replace("%1", m.group(1)))
+        elif m := _NORM_BADGE.match(part):
+            out.append(QCoreApplication.translate("Theory", "bound does not apply with %1 normalisation")
+                       .replace("%1", m.group(1)))
+        else:
+            out.append(part)
+    return "  ".join(out)
+
+
+def translate_legend(name: str) -> str:
+    """A legend entry in the current language; ``"<label>, <numbers>"`` keeps its numbers."""
+    if not name:
+        return name
+    text = QCoreApplication.translate("Legend", name)
+    if text == name and ", " in name:
+        head, tail = name.split(", ", 1)
+        text = QCoreApplication.translate("Legend", head) + ", " + tail
+    return text
+
+
+def translate_legends(widget) -> None:
+    """Make ``widget``'s pyqtgraph legend show its entries in the current language, now and for
+    entries added later (bounds, roll-out, clipped steps appear while training)."""
+    legend = getattr(widget, "legend", None)
+    if legend is None and hasattr(widget, "plotItem"):
+        legend = widget.plotItem.legend
+    if legend is None:
+        return
+    if not getattr(legend, "_i18n_wrapped", False):
+        add = legend.addItem
+
+        def add_translated(item, name):
+            item._i18n_name = name  # the English source, for later language changes
+            add(item, translate_legend(name))
+
+        legend.addItem = add_translated
+        legend._i18n_wrapped = True
+    for sample, label in legend.items:
+        item = sample.item
+        src = getattr(item, "_i18n_name", None)
+        if src is None:
+            src = item._i18n_name = label.text
+        text = translate_legend(src)
+        if text != label.text:
+            label.setText(text)
+    legend.updateSize()
+
+
+_PLOT_TEXTS = {
+    "trivial baseline": QT_TRANSLATE_NOOP("PlotText", "trivial baseline"),
+    "predict 0 (MSE 0.5)": QT_TRANSLATE_NOOP("PlotText", "predict 0 (MSE 0.5)"),
+    "predict the mean (MSE 1/6)": QT_TRANSLATE_NOOP("PlotText", "predict the mean (MSE 1/6)"),
+    "no readout (loss = sum of h_T)": QT_TRANSLATE_NOOP("PlotText", "no readout (loss = sum of h_T)"),
+    "sine: next-value prediction": QT_TRANSLATE_NOOP("PlotText", "sine: next-value prediction"),
+    "adding: running output": QT_TRANSLATE_NOOP("PlotText", "adding: running output"),
+    "prediction vs target": QT_TRANSLATE_NOOP("PlotText", "prediction vs target"),
+}
+_CHANCE = re.compile(r"^chance \(ln (\d+)\)$")
+_TRUE_CLASS = re.compile(r"^p\(true class (\d+)\) over t$")
+
+
+def translate_plot_text(text: str) -> str:
+    """A plot title or line label made by the core (task baselines, sample titles) in the current language."""
+    if not text or _state["lang"] == "en":
+        return text
+    if text in _PLOT_TEXTS:
+        return QCoreApplication.translate("PlotText", _PLOT_TEXTS[text])
+    if m := _CHANCE.match(text):
+        return QCoreApplication.translate("PlotText", "chance (ln %1)").replace("%1", m.group(1))
+    if m := _TRUE_CLASS.match(text):
+        return QCoreApplication.translate("PlotText", "p(true class %1) over t").replace("%1", m.group(1))
+    return text

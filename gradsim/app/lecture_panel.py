@@ -1,0 +1,369 @@
+"""The lecture dock and the Lecture menu: step through a lecture script, classroom mode.
+
+Each step loads its config through the session's own API (``set_config(reset=True)``
+on the one existing worker), selects the heatmap view it names and plays if it says
+so. Classroom mode hides the controls the lecture lists (as TensorFlow Playground
+hides its controls), and shows them again when switched off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradsim.app import dialogs
+from gradsim.app.settings import open_settings
+from gradsim.config import ConfigError
+from gradsim.lecture import DEFAULT_LECTURE, Lecture, load_lecture, shipped_lectures
+
+if TYPE_CHECKING:  # pragma: no cover
+    from gradsim.app.window import MainWindow
+
+__all__ = ["DEFAULT_HIDDEN", "LectureController", "LecturePanel", "install_lecture", "lecture_language"]
+
+#: Controls classroom mode hides when no lecture is open: the ones a class never needs.
+DEFAULT_HIDDEN = (
+    "n_classes", "num_layers", "leaky_slope", "beta1", "beta2", "weight_decay",
+    "device", "dtype", "spectrum_every",
+)
+LANGUAGE_KEY = "ui/language"
+
+
+def lecture_language() -> str:
+    """The app's current language for lecture texts: "en" or "zh" (QSettings ``ui/language``)."""
+    try:  # the installed UI language, once View → Language has installed one
+        from gradsim.app.i18n import current_language
+        if current_language() == "zh":
+            return "zh"
+    except ImportError:  # pragma: no cover - i18n not present
+        pass
+    value = str(open_settings().value(LANGUAGE_KEY, "en") or "en").lower()
+    return "zh" if value.startswith("zh") else "en"
+
+
+class LecturePanel(QWidget):
+    """Shows one lecture step: title, text, equation, what to look at, previous / next."""
+
+    #: The UI language changed (the controller retranslates its menu and dock).
+    languageChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lecturePanel")
+        self.lecture_title = QLabel()
+        self.lecture_title.setObjectName("lectureTitle")
+        self.lecture_title.setWordWrap(True)
+        self.step_title = QLabel()
+        self.step_title.setObjectName("lectureStepTitle")
+        self.step_title.setWordWrap(True)
+        self.text = QLabel()
+        self.text.setObjectName("lectureText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.equation = QLabel()
+        self.equation.setObjectName("lectureEquation")
+        self.equation.setWordWrap(True)
+        self.equation.setTextFormat(Qt.TextFormat.PlainText)
+        self.equation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.equation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.look = QLabel()
+        self.look.setObjectName("lectureLook")
+        self.look.setWordWrap(True)
+        self.look.setTextFormat(Qt.TextFormat.PlainText)
+        self.prev_button = QPushButton()
+        self.prev_button.setObjectName("lecturePrev")
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("lectureNext")
+        for b in (self.prev_button, self.next_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep Space for play / pause
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.prev_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.lecture_title)
+        layout.addWidget(self.step_title)
+        layout.addWidget(self.text)
+        layout.addWidget(self.equation)
+        layout.addWidget(self.look)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.scale = 1.0
+        self.lecture: Lecture | None = None
+        self.index = 0
+        self.render()
+
+    def set_scale(self, scale: float) -> None:
+        """Font scale (presentation mode): its own style sheets win over the window's."""
+        self.scale = scale
+        self.render()
+
+    def _sizes(self) -> tuple[float, float, float]:
+        base = self.font().pointSizeF()
+        base = base if base > 0 else 10.0
+        return base * self.scale, base * 1.25 * self.scale, base * 1.45 * self.scale
+
+    def render(self) -> None:
+        body, head, eq = self._sizes()
+        self.lecture_title.setStyleSheet(f"font-size: {body:.1f}pt; color: #555;")
+        self.step_title.setStyleSheet(f"font-size: {head:.1f}pt; font-weight: bold;")
+        self.text.setStyleSheet(f"font-size: {body:.1f}pt;")
+        self.equation.setStyleSheet(
+            f"font-size: {eq:.1f}pt; font-family: 'DejaVu Serif', 'Cambria Math', serif; "
+            "padding: 6px; background: #f4f6fa; border: 1px solid #d0d6e0; border-radius: 4px;")
+        self.look.setStyleSheet(f"font-size: {body:.1f}pt; color: #1f5fa8;")
+        self.prev_button.setText(QCoreApplication.translate("LecturePanel", "◀ Previous"))
+        self.next_button.setText(QCoreApplication.translate("LecturePanel", "Next ▶"))
+        self.prev_button.setToolTip(QCoreApplication.translate("LecturePanel", "Previous step (Ctrl+Left / PgUp)"))
+        self.next_button.setToolTip(QCoreApplication.translate("LecturePanel", "Next step (Ctrl+Right / PgDown)"))
+        lec = self.lecture
+        if lec is None:
+            self.lecture_title.setText(QCoreApplication.translate("LecturePanel", "No lecture open"))
+            self.step_title.setText("")
+            self.text.setText(QCoreApplication.translate(
+                "LecturePanel", "Lecture → Open the shipped lecture, or open a lecture file."))
+            self.equation.hide()
+            self.look.setText("")
+            self.prev_button.setEnabled(False)
+            self.next_button.setEnabled(False)
+            return
+        lang = lecture_language()
+        step = lec.step(self.index)
+        self.lecture_title.setText(lec.get_title(lang))
+        self.step_title.setText(QCoreApplication.translate("LecturePanel", "Step {k} / {n}: {title}").format(
+            k=self.index + 1, n=len(lec), title=step.get("title", lang)))
+        self.text.setText(step.get("text", lang))
+        eq_text = step.get("equation", lang)
+        self.equation.setText(eq_text)
+        self.equation.setVisible(bool(eq_text))
+        self.look.setText(QCoreApplication.translate("LecturePanel", "Look at: {what}").format(
+            what=step.get("look", lang)))
+        self.prev_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(lec) - 1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.render()
+            self.languageChanged.emit()
+            # Qt sends LanguageChange while the translator is being installed, before the
+            # app records the new language (state, setting): render once more after that.
+            QTimer.singleShot(0, self.render)
+        super().changeEvent(event)
+
+
+class LectureController:
+    """Owns the dock, the Lecture menu's actions and classroom mode for ``window``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.lecture: Lecture | None = None
+        self.index = 0
+        self.panel = LecturePanel()
+        self.panel.prev_button.clicked.connect(self.previous)
+        self.panel.next_button.clicked.connect(self.next)
+        self.dock = QDockWidget(window)
+        self.dock.setObjectName("lectureDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._hidden: list[str] = []
+        self._build_actions()
+        window.actions.presentation.toggled.connect(self._on_presentation)
+
+    # ------------------------------------------------------------ actions & menu
+    def _action(self, shortcuts, slot) -> QAction:
+        act = QAction(self.w)
+        if shortcuts:
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+        act.triggered.connect(lambda _checked=False: slot())
+        self.w.addAction(act)  # shortcuts work in full screen too (menu bar hidden)
+        return act
+
+    def _build_actions(self) -> None:
+        self.open_shipped = self._action(None, self.open_shipped_lecture)
+        self.open_file = self._action(None, self.open_lecture_file)
+        self.next_action = self._action(["Ctrl+Right", "PgDown"], self.next)
+        self.prev_action = self._action(["Ctrl+Left", "PgUp"], self.previous)
+        self.classroom = QAction(self.w)
+        self.classroom.setCheckable(True)
+        self.classroom.toggled.connect(self.set_classroom)
+        self.w.addAction(self.classroom)
+        self.show_panel = self.dock.toggleViewAction()
+        menu = self.w.menuBar().addMenu("")
+        menu.setObjectName("lectureMenu")
+        menu.addActions([self.open_shipped, self.open_file])
+        menu.addSeparator()
+        menu.addActions([self.prev_action, self.next_action])
+        menu.addSeparator()
+        menu.addActions([self.classroom, self.show_panel])
+        # before Help, the conventional last menu
+        bar_actions = self.w.menuBar().actions()
+        if len(bar_actions) >= 2:
+            self.w.menuBar().insertMenu(bar_actions[-2], menu)
+        self.menu = menu
+        self.retranslate()
+        self.panel.languageChanged.connect(self.retranslate)
+        self._update_actions()
+
+    def retranslate(self) -> None:
+        """(Re)apply the menu's, actions' and dock's texts in the current language."""
+        def set_texts(act: QAction, text: str, tip: str) -> None:
+            act.setText(text)
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+
+        set_texts(self.open_shipped, QCoreApplication.translate("LecturePanel", "Open the &shipped lecture"),
+                  QCoreApplication.translate("LecturePanel",
+                                             "Step through vanishing → clipping → LSTM and each seed's claim"))
+        set_texts(self.open_file, QCoreApplication.translate("LecturePanel", "&Open lecture file…"),
+                  QCoreApplication.translate("LecturePanel", "Load your own lecture script (TOML), validated first"))
+        set_texts(self.next_action, QCoreApplication.translate("LecturePanel", "&Next step"),
+                  QCoreApplication.translate("LecturePanel", "Next lecture step (Ctrl+Right / PgDown)"))
+        set_texts(self.prev_action, QCoreApplication.translate("LecturePanel", "&Previous step"),
+                  QCoreApplication.translate("LecturePanel", "Previous lecture step (Ctrl+Left / PgUp)"))
+        set_texts(self.classroom, QCoreApplication.translate("LecturePanel", "&Classroom mode"),
+                  QCoreApplication.translate("LecturePanel", "Hide the controls the lecture does not need"))
+        self.dock.setWindowTitle(QCoreApplication.translate("LecturePanel", "Lecture"))
+        self.show_panel.setText(QCoreApplication.translate("LecturePanel", "Show lecture &panel"))
+        self.menu.setTitle(QCoreApplication.translate("LecturePanel", "&Lecture"))
+
+    def _update_actions(self) -> None:
+        n = len(self.lecture) if self.lecture else 0
+        self.prev_action.setEnabled(n > 0 and self.index > 0)
+        self.next_action.setEnabled(n > 0 and self.index < n - 1)
+
+    # ------------------------------------------------------------ opening
+    def open_shipped_lecture(self) -> bool:
+        files = shipped_lectures()
+        entry = files.get(DEFAULT_LECTURE) or next(iter(files.values()), None)
+        if entry is None:
+            dialogs.show_error(self.w, QCoreApplication.translate("LecturePanel", "Cannot open lecture"),
+                               QCoreApplication.translate("LecturePanel", "No lecture is shipped with this install."))
+            return False
+        return self.open(entry)
+
+    def open_lecture_file(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.w, QCoreApplication.translate("LecturePanel", "Open lecture"), self.w._dir(),
+                QCoreApplication.translate("LecturePanel", "Lecture (*.toml);;All (*)"))
+            if not path:
+                return False
+        ok = self.open(path)
+        if ok:
+            from pathlib import Path
+            self.w.settings.setValue("files/last_dir", str(Path(path).parent))
+        return ok
+
+    def open(self, source) -> bool:
+        """Load a lecture (validated first: a bad file shows why and changes nothing)."""
+        try:
+            lecture = load_lecture(source)
+        except ConfigError as err:
+            dialogs.show_error(self.w, QCoreApplication.translate("LecturePanel", "Cannot open lecture"), str(err))
+            return False
+        self.lecture = lecture
+        self.panel.lecture = lecture
+        if not self.dock.isVisible():
+            self.dock.show()
+            # wide enough to read, narrow enough to leave the plots their room
+            self.w.resizeDocks([self.dock], [max(320, self.w.width() // 4)], Qt.Orientation.Horizontal)
+        if self.classroom.isChecked():
+            self.set_classroom(True)  # the new lecture's own list
+        self.go(0)
+        return True
+
+    # ------------------------------------------------------------ stepping
+    def next(self) -> None:
+        if self.lecture and self.index < len(self.lecture) - 1:
+            self.go(self.index + 1)
+
+    def previous(self) -> None:
+        if self.lecture and self.index > 0:
+            self.go(self.index - 1)
+
+    def go(self, index: int) -> None:
+        """Open step ``index``: its config on the existing worker, its view, play if asked."""
+        lec = self.lecture
+        if lec is None:
+            return
+        self.index = max(0, min(index, len(lec) - 1))
+        step = lec.step(self.index)
+        cfg = step.config()
+        s = self.w.session
+        s.pause()
+        self.w.source = None
+        s.preset = step.preset if not step.overrides else None
+        s.set_config(cfg, reset=True)
+        if step.view:
+            box = self.w.plots.view_box
+            i = box.findData(step.view)
+            if i >= 0:
+                box.setCurrentIndex(i)
+        if step.play:
+            s.play()
+        self.w._update_title()
+        self.panel.index = self.index
+        self.panel.render()
+        self._update_actions()
+        self.w.show_message(QCoreApplication.translate("LecturePanel", "Lecture step {k} / {n}: {title}").format(
+            k=self.index + 1, n=len(lec), title=step.get("title", lecture_language())))
+
+    # ------------------------------------------------------------ classroom mode
+    def hidden_fields(self) -> tuple[str, ...]:
+        return self.lecture.hide if self.lecture and self.lecture.hide else DEFAULT_HIDDEN
+
+    def set_classroom(self, on: bool) -> None:
+        """Hide the lecture's listed controls (on) or show every control again (off)."""
+        if self.classroom.isChecked() != on:
+            self.classroom.setChecked(on)  # re-enters through toggled
+            return
+        self._show_rows(self._hidden, True)
+        self._hidden = list(self.hidden_fields()) if on else []
+        self._show_rows(self._hidden, False)
+
+    def _show_rows(self, names, visible: bool) -> None:
+        controls = self.w.controls
+        touched = set()
+        for name in names:
+            editor = controls.editors.get(name)
+            if editor is None:
+                continue
+            box = editor.parentWidget()
+            form = box.layout() if box is not None else None
+            if isinstance(form, QFormLayout):
+                form.setRowVisible(editor, visible)
+                touched.add(box)
+            else:
+                editor.setVisible(visible)
+                controls.labels[name].setVisible(visible)
+        # a group whose every row is hidden would leave an empty frame
+        for box in touched:
+            form = box.layout()
+            any_row = any(form.isRowVisible(r) for r in range(form.rowCount()))
+            box.setVisible(any_row)
+
+    # ------------------------------------------------------------ presentation
+    def _on_presentation(self, on: bool) -> None:
+        from gradsim.app.presentation import FONT_SCALE
+        self.panel.set_scale(FONT_SCALE if on else 1.0)
+
+
+def install_lecture(window: MainWindow) -> LectureController:
+    """Add the lecture dock and the Lecture menu to ``window``."""
+    return LectureController(window)

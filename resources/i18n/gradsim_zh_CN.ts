@@ -1,0 +1,1939 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="51"/>
+        <location filename="../../gradsim/app/actions.py" line="251"/>
+        <source>&amp;Play</source>
+        <extracomment>Speed slider positions; delay between steps = 1000 ms · (position / SPEED_STEPS)².</extracomment>
+        <translation>运行(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="52"/>
+        <source>Play / pause training (Space)</source>
+        <translation>开始 / 暂停训练(空格键)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="54"/>
+        <source>&amp;Step</source>
+        <translation>单步(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="55"/>
+        <source>Run exactly one iteration (S)</source>
+        <translation>只运行一次迭代 (S)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="57"/>
+        <location filename="../../gradsim/app/actions.py" line="260"/>
+        <source>&amp;Reset</source>
+        <translation>重置(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="58"/>
+        <source>Rebuild the model from the controls, applying ↻ fields (R)</source>
+        <translation>按控件的设置重建模型,应用 ↻ 字段 (R)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="60"/>
+        <source>&amp;Open config…</source>
+        <translation>打开配置(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="62"/>
+        <source>Load a TOML configuration (validated before anything changes)</source>
+        <translation>载入 TOML 配置(先校验,无误才生效)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="63"/>
+        <source>&amp;Save config as…</source>
+        <translation>配置另存为(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="65"/>
+        <source>Save the controls&apos; configuration as TOML</source>
+        <translation>把当前控件的配置保存为 TOML</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="66"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="67"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="68"/>
+        <source>Export &amp;all to folder…</source>
+        <translation>全部导出到文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="70"/>
+        <source>The same files as `gradsim run --out DIR`</source>
+        <translation>与 `gradsim run --out DIR` 生成的文件相同</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="71"/>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="73"/>
+        <source>Full screen, larger fonts, thicker lines (F11)</source>
+        <translation>全屏、更大字体、更粗线条 (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="75"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="76"/>
+        <source>List the shortcuts</source>
+        <translation>列出快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="77"/>
+        <source>&amp;About gradsim</source>
+        <translation>关于 gradsim(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="116"/>
+        <location filename="../../gradsim/app/actions.py" line="170"/>
+        <source>Data (CSV)…</source>
+        <translation>数据 (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="117"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="118"/>
+        <source> speed </source>
+        <translation> 速度 </translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="119"/>
+        <source> preset </source>
+        <translation> 预设 </translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="120"/>
+        <source>Delay between steps: left = flat out, right = 1 s (for explaining)</source>
+        <translation>每步之间的延迟:最左 = 全速,最右 = 1 秒(便于讲解)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="121"/>
+        <location filename="../../gradsim/app/actions.py" line="222"/>
+        <source>(custom)</source>
+        <translation>(自定义)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="142"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="146"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="148"/>
+        <source>Pre&amp;sets</source>
+        <translation>预设(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="162"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="175"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="177"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="188"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="232"/>
+        <source>flat out</source>
+        <translation>全速</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="233"/>
+        <source>%1 ms/step</source>
+        <translation>%1 毫秒/步</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="251"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/actions.py" line="259"/>
+        <source>&amp;Reset (%1 pending)</source>
+        <translation>重置(&amp;R)(%1 项待应用)</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisActions</name>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="70"/>
+        <source>Export failed</source>
+        <extracomment>PNGs at twice the on-screen size: crisp on slides (as the main window&apos;s exports).</extracomment>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="88"/>
+        <source>&amp;Compare runs…</source>
+        <translation>对比运行(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="89"/>
+        <source>Train the current run (A) and a variant (B) in lockstep, side by side</source>
+        <translation>同步训练当前运行 (A) 与一个变体 (B),并排显示</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="90"/>
+        <source>The &amp;cliff (Pascanu 2013)</source>
+        <translation>悬崖(&amp;C)(Pascanu 2013)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="91"/>
+        <source>Gradient descent on a one-unit RNN&apos;s error surface, with and without clipping</source>
+        <translation>单单元 RNN 误差曲面上的梯度下降,对比有无梯度裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="93"/>
+        <source>&amp;Animation (GIF/MP4)…</source>
+        <translation>动画(&amp;A)(GIF/MP4)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="94"/>
+        <source>The heatmap, loss and profile evolving over this run</source>
+        <translation>热力图、损失和梯度剖面在本次运行中的演变</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="95"/>
+        <source>&amp;Report (HTML/PDF)…</source>
+        <translation>报告(&amp;R)(HTML/PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="96"/>
+        <source>One file with the config, every plot, the summary numbers, the versions</source>
+        <translation>一个文件,包含配置、所有图表、汇总数值和版本信息</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="125"/>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/analysis_actions.py" line="168"/>
+        <source>Cannot compare</source>
+        <translation>无法对比</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="69"/>
+        <source>Details…</source>
+        <translation>详情…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="70"/>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="71"/>
+        <source>Hide this message</source>
+        <translation>隐藏此消息</translation>
+    </message>
+</context>
+<context>
+    <name>CliffWindow</name>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="32"/>
+        <source>no clipping</source>
+        <extracomment>Clip mode -&gt; the path&apos;s name (the keys of :data:`gradsim.cliff_figure.PATH_STYLES`).</extracomment>
+        <translation>不裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="33"/>
+        <source>clip by norm</source>
+        <translation>按范数裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="34"/>
+        <source>clip by value</source>
+        <translation>按值裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="50"/>
+        <source>gradsim — the cliff (Pascanu, Mikolov &amp; Bengio 2013)</source>
+        <extracomment>Play stops here: by then every path has settled (or left the frame).</extracomment>
+        <translation>gradsim — 悬崖(Pascanu、Mikolov 与 Bengio,2013)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="55"/>
+        <source>A one-unit RNN x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b, x&lt;sub&gt;0&lt;/sub&gt; = 0.5, trained to σ(x&lt;sub&gt;50&lt;/sub&gt;) = 0.7. Its error surface has a &lt;b&gt;cliff&lt;/b&gt;: a wall where E drops between flat plateaus and the gradient is huge. All paths start at the star and agree until they reach the wall; there the plain step (red) is thrown off the picture, while clipping by norm keeps the step at lr · threshold and descent goes on. Clipping by value bounds the step too, but turns its direction.</source>
+        <translation>单单元 RNN x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b,x&lt;sub&gt;0&lt;/sub&gt; = 0.5,训练目标为 σ(x&lt;sub&gt;50&lt;/sub&gt;) = 0.7。它的误差曲面上有一道&lt;b&gt;悬崖&lt;/b&gt;:在两片平坦区域之间 E 陡然下降,那里的梯度极大。所有路径都从星号出发,在到达悬崖之前完全一致;到了悬崖处,不加处理的一步(红色)被甩出画面,而按范数裁剪把步长限制在 lr · 阈值,下降得以继续。按值裁剪同样限制了步长,但会改变它的方向。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="65"/>
+        <source>Learning rate, &gt; 0</source>
+        <translation>学习率,&gt; 0</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="68"/>
+        <source>Clipping threshold, &gt; 0</source>
+        <translation>裁剪阈值,&gt; 0</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="78"/>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="79"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="176"/>
+        <source>Play</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="80"/>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="81"/>
+        <source>Export figure…</source>
+        <translation>导出图表…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="97"/>
+        <source>lr</source>
+        <translation>lr</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="99"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="137"/>
+        <source>threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="127"/>
+        <source>{name} = {text!r}: not a number</source>
+        <translation>{name} = {text!r}:不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="129"/>
+        <source>{name} = {v:g}: must be &gt; 0 and ≤ 100</source>
+        <translation>{name} = {v:g}:必须 &gt; 0 且 ≤ 100</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="176"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="192"/>
+        <source>{name}: at the start, E = {E:.3g}</source>
+        <translation>{name}:起点,E = {E:.3g}</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="197"/>
+        <source> — left the frame</source>
+        <translation> — 已飞出画面</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="198"/>
+        <source>{name}: step {n}, E = {E:.3g}, last step {last:.3g}, longest step {big:.3g}{where}</source>
+        <translation>{name}:第 {n} 步,E = {E:.3g},最近一步步长 {last:.3g},最长一步 {big:.3g}{where}</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="221"/>
+        <source>Export the cliff figure</source>
+        <translation>导出悬崖图</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="122"/>
+        <source>Compare runs</source>
+        <translation>对比运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="126"/>
+        <source>Run A is the current configuration. Run B is A with the changes below; both train from the same seed on the same data batches, in lockstep.</source>
+        <translation>运行 A 使用当前配置。运行 B 是在 A 的基础上做下面的改动;两者使用相同的随机种子和相同的数据批次,同步训练。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="133"/>
+        <source>key=value pairs, separated by commas, e.g. clip=norm, clip_threshold=0.5</source>
+        <translation>key=value 形式,用逗号分隔,例如 clip=norm, clip_threshold=0.5</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="135"/>
+        <source>(examples)</source>
+        <translation>(示例)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="142"/>
+        <source>B = A with:</source>
+        <translation>B = A 加上:</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="146"/>
+        <source>Iterations to train both runs</source>
+        <translation>两个运行各训练的迭代次数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="147"/>
+        <source>Iterations:</source>
+        <translation>迭代次数:</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="62"/>
+        <source>give at least one change for run B, e.g. clip=norm</source>
+        <extracomment>Seconds of training gathered into one yield: the GUI gets at most ~30 batches a second. Figure redraw interval (ms): the loss plot is rebuilt on every redraw. Ready-made B changes offered in the dialog (the user may type any).</extracomment>
+        <translation>请为运行 B 至少给出一项改动,例如 clip=norm</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="210"/>
+        <source>gradsim — compare runs</source>
+        <translation>gradsim — 对比运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="221"/>
+        <location filename="../../gradsim/app/compare_window.py" line="387"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="224"/>
+        <source>Export figure…</source>
+        <translation>导出图表…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="302"/>
+        <source>Comparison stopped</source>
+        <translation>对比已停止</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="343"/>
+        <source>Training loss (same seed, same data batches)</source>
+        <translation>训练损失(相同随机种子、相同数据批次)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="372"/>
+        <source>{run} diverged at step {step}</source>
+        <translation>{run} 在第 {step} 步发散</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="378"/>
+        <source>A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})</source>
+        <translation>A/B 对比 — {a}  vs  {b}   (统一色标:log10 {lo:.1f} … {hi:.1f})</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="383"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="383"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="384"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="384"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="385"/>
+        <source>iteration {a} of {n} (A) / {b} (B): {state}</source>
+        <translation>迭代 {a}/{n} (A) / {b} (B):{state}</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="387"/>
+        <source>Play</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="413"/>
+        <source>Export comparison figure</source>
+        <translation>导出对比图</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigPanel</name>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="49"/>
+        <source>allowed: %1</source>
+        <translation>允许:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="50"/>
+        <source>default: %1</source>
+        <translation>默认:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="52"/>
+        <source>↻ applies on reset (changes the model&apos;s shape, its initial weights or the data)</source>
+        <translation>↻ 重置后生效(改变模型结构、初始权重或数据)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="55"/>
+        <source>applies at the next step</source>
+        <translation>下一步生效</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="199"/>
+        <source>%1 = %2: applies on reset (R)</source>
+        <translation>%1 = %2:重置后生效 (R)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="200"/>
+        <source>%1 = %2: applies at the next step</source>
+        <translation>%1 = %2:下一步生效</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="210"/>
+        <source>Not applied: %1</source>
+        <translation>未应用:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="263"/>
+        <source>↻ applies on reset (R)</source>
+        <translation>↻ 重置后生效 (R)</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigText</name>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="132"/>
+        <source>one of %1</source>
+        <extracomment>Language code -&gt; its name in that language (View → Language shows these). QSettings key of the chosen language (&quot;en&quot; / &quot;zh&quot;); the lecture panel reads it too.</extracomment>
+        <translation>以下之一:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="134"/>
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="140"/>
+        <source> and </source>
+        <translation> 且 </translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="142"/>
+        <source>an integer %1</source>
+        <translation>整数,%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="142"/>
+        <source>an integer</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="144"/>
+        <source>a number %1</source>
+        <translation>数值,%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="144"/>
+        <source>a number</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="147"/>
+        <source>%1, or none</source>
+        <translation>%1,或 none</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="166"/>
+        <source>%1 = %2: must be %3 (%4)</source>
+        <translation>%1 = %2:必须是%3(%4)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="161"/>
+        <source>tbptt = %1: must be 0 or between 1 and seq_len (%2)</source>
+        <translation>tbptt = %1:必须为 0,或在 1 到 seq_len (%2) 之间</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="170"/>
+        <source>norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)</source>
+        <translation>norm = batch:需要 batch_size ≥ 2(单个序列的批统计量没有定义)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="173"/>
+        <source>%1: unknown field</source>
+        <translation>%1:未知字段</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="52"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="80"/>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="82"/>
+        <source>The app keeps running; details below.</source>
+        <translation>程序仍在运行;详情见下方。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportMedia</name>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="95"/>
+        <source>Nothing to export yet</source>
+        <extracomment>Frames of an animation exported from the app: ~5 s at 12 fps, a few seconds to render.</extracomment>
+        <translation>还没有可导出的内容</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="96"/>
+        <source>This run has no iterations yet: press Play (or Step) first.</source>
+        <translation>本次运行还没有迭代:请先按“运行”(或“单步”)。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="110"/>
+        <source>Export animation</source>
+        <translation>导出动画</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="117"/>
+        <location filename="../../gradsim/app/export_media.py" line="148"/>
+        <location filename="../../gradsim/app/export_media.py" line="182"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="126"/>
+        <source>Rendering the animation…</source>
+        <translation>正在渲染动画…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="126"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="137"/>
+        <source>Animation export cancelled</source>
+        <translation>动画导出已取消</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="144"/>
+        <source>Encoding…</source>
+        <translation>正在编码…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="155"/>
+        <source>Exported {path} ({n} frames)</source>
+        <translation>已导出 {path}({n} 帧)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="168"/>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/export_media.py" line="186"/>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>Figures</name>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="40"/>
+        <source>Loss</source>
+        <extracomment>Figure name -&gt; menu title (Export menu, file names). English here (file names, logs); shown through :func:`figure_title`.</extracomment>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="41"/>
+        <source>Predictions</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="42"/>
+        <source>Gradient heatmap</source>
+        <translation>梯度热力图</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="43"/>
+        <source>Current profile</source>
+        <translation>当前梯度剖面</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
+        <source>Spectrum (eigenvalues)</source>
+        <translation>谱(特征值)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
+        <source>ρ and σ_max</source>
+        <translation>ρ 与 σ_max</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
+        <source>Per-parameter gradient norms</source>
+        <translation>各参数的梯度范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="51"/>
+        <source>‖δ_t‖ = ‖∂L/∂h_t‖ (total error signal)</source>
+        <extracomment>gradsim.figures.HEATMAP_VIEW_TITLES (Qt-free core) for lupdate; a test keeps them equal.</extracomment>
+        <translation>‖δ_t‖ = ‖∂L/∂h_t‖ (总误差信号)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="52"/>
+        <source>‖∂L_T/∂h_t‖ (last step&apos;s loss only)</source>
+        <translation>‖∂L_T/∂h_t‖ (仅最后一步的损失)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="53"/>
+        <source>‖step t&apos;s term of ∂L/∂W_hh‖</source>
+        <translation>‖∂L/∂W_hh 中第 t 步的项‖</translation>
+    </message>
+</context>
+<context>
+    <name>LecturePanel</name>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="129"/>
+        <source>◀ Previous</source>
+        <extracomment>Controls classroom mode hides when no lecture is open: the ones a class never needs. The UI language changed (the controller retranslates its menu and dock).</extracomment>
+        <translation>◀ 上一步</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="130"/>
+        <source>Next ▶</source>
+        <translation>下一步 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="131"/>
+        <source>Previous step (Ctrl+Left / PgUp)</source>
+        <translation>上一步 (Ctrl+Left / PgUp)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="132"/>
+        <source>Next step (Ctrl+Right / PgDown)</source>
+        <translation>下一步 (Ctrl+Right / PgDown)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="135"/>
+        <source>No lecture open</source>
+        <translation>没有打开的讲稿</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="137"/>
+        <source>Lecture → Open the shipped lecture, or open a lecture file.</source>
+        <translation>讲课 → 打开自带讲稿,或打开一个讲稿文件。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="147"/>
+        <source>Step {k} / {n}: {title}</source>
+        <translation>第 {k} / {n} 步:{title}</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
+        <source>Look at: {what}</source>
+        <translation>请观察:{what}</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="230"/>
+        <source>Open the &amp;shipped lecture</source>
+        <translation>打开自带讲稿(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="231"/>
+        <source>Step through vanishing → clipping → LSTM and each seed&apos;s claim</source>
+        <translation>逐步讲解 梯度消失 → 梯度裁剪 → LSTM,以及每篇种子材料的论断</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="233"/>
+        <source>&amp;Open lecture file…</source>
+        <translation>打开讲稿文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="234"/>
+        <source>Load your own lecture script (TOML), validated first</source>
+        <translation>载入你自己的讲稿 (TOML),先校验再使用</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="235"/>
+        <source>&amp;Next step</source>
+        <translation>下一步(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="236"/>
+        <source>Next lecture step (Ctrl+Right / PgDown)</source>
+        <translation>讲稿的下一步 (Ctrl+Right / PgDown)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="237"/>
+        <source>&amp;Previous step</source>
+        <translation>上一步(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="238"/>
+        <source>Previous lecture step (Ctrl+Left / PgUp)</source>
+        <translation>讲稿的上一步 (Ctrl+Left / PgUp)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="239"/>
+        <source>&amp;Classroom mode</source>
+        <translation>课堂模式(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="240"/>
+        <source>Hide the controls the lecture does not need</source>
+        <translation>隐藏讲稿用不到的控件</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="241"/>
+        <source>Lecture</source>
+        <translation>讲课</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="242"/>
+        <source>Show lecture &amp;panel</source>
+        <translation>显示讲稿面板(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="243"/>
+        <source>&amp;Lecture</source>
+        <translation>讲课(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="255"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="278"/>
+        <source>Cannot open lecture</source>
+        <translation>无法打开讲稿</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="256"/>
+        <source>No lecture is shipped with this install.</source>
+        <translation>此安装没有附带讲稿。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
+        <source>Open lecture</source>
+        <translation>打开讲稿</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
+        <source>Lecture (*.toml);;All (*)</source>
+        <translation>讲稿 (*.toml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="324"/>
+        <source>Lecture step {k} / {n}: {title}</source>
+        <translation>讲稿第 {k} / {n} 步:{title}</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="206"/>
+        <source>loss</source>
+        <extracomment>Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).</extracomment>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="207"/>
+        <source>gradient clipped</source>
+        <translation>已裁剪梯度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="208"/>
+        <source>this iteration</source>
+        <translation>本次迭代</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="209"/>
+        <source>prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="210"/>
+        <source>target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="211"/>
+        <source>free-running roll-out</source>
+        <translation>自由递推输出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="212"/>
+        <source>spectral radius ρ</source>
+        <translation>谱半径 ρ</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="213"/>
+        <source>(γλ₁)^(T−1−t) bound</source>
+        <translation>(γλ₁)^(T−1−t) 上界</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="214"/>
+        <source>ρ^(T−1−t) (eigenvalue rate)</source>
+        <translation>ρ^(T−1−t)(特征值速率)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="215"/>
+        <source>bound</source>
+        <translation>上界</translation>
+    </message>
+</context>
+<context>
+    <name>LivePlots</name>
+    <message>
+        <location filename="../../gradsim/app/live_plots.py" line="202"/>
+        <source>diverged at step %1</source>
+        <extracomment>Smooth curves up to this many points get a wide antialiased pen.</extracomment>
+        <translation>在第 %1 步发散</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="160"/>
+        <source>iteration %1</source>
+        <translation>迭代 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="162"/>
+        <source>%1 steps/s</source>
+        <translation>%1 步/秒</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="165"/>
+        <source>loss %1</source>
+        <translation>损失 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="180"/>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="180"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="180"/>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="181"/>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="181"/>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="186"/>
+        <source>Diverged at step %1: the loss or gradient became non-finite and training paused. The plots keep the finite history. Lower the learning rate or clip the gradient and press Play, or press Reset (R).</source>
+        <translation>在第 %1 步发散:损失或梯度变为非有限值(inf/NaN),训练已暂停。图表保留发散前的有限历史。请降低学习率或启用梯度裁剪后按“运行”,或按“重置”(R)。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="198"/>
+        <source>Error: %1 — training paused.</source>
+        <translation>错误:%1 — 训练已暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="199"/>
+        <source>Error: %1</source>
+        <translation>错误:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="202"/>
+        <source>Error details</source>
+        <translation>错误详情</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="230"/>
+        <source>custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="235"/>
+        <source> (modified)</source>
+        <translation>(已修改)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="245"/>
+        <source>Preset %1: %2</source>
+        <translation>预设 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="254"/>
+        <source>Open configuration</source>
+        <translation>打开配置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="255"/>
+        <source>TOML (*.toml);;All (*)</source>
+        <translation>TOML (*.toml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="261"/>
+        <source>Cannot open configuration</source>
+        <translation>无法打开配置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="271"/>
+        <source>Loaded %1</source>
+        <translation>已载入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="278"/>
+        <source>Save configuration</source>
+        <translation>保存配置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="284"/>
+        <source>Cannot save configuration</source>
+        <translation>无法保存配置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="285"/>
+        <source>Cannot save the configuration to %1: %2</source>
+        <translation>无法把配置保存到 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="289"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="300"/>
+        <source>Export %1</source>
+        <translation>导出%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="307"/>
+        <location filename="../../gradsim/app/window.py" line="320"/>
+        <location filename="../../gradsim/app/window.py" line="335"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="309"/>
+        <location filename="../../gradsim/app/window.py" line="322"/>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="313"/>
+        <source>Export %1 data</source>
+        <translation>导出%1数据</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="327"/>
+        <source>Export everything to folder</source>
+        <translation>全部导出到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="339"/>
+        <source>Exported %1 files to %2</source>
+        <translation>已导出 %1 个文件到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="367"/>
+        <source>gradsim %1: watch vanishing and exploding gradients of recurrent networks while they train.
+
+Training backend: %2.</source>
+        <translation>gradsim %1:在循环神经网络训练的同时观察梯度消失与梯度爆炸。
+
+训练后端:%2。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="370"/>
+        <source>About gradsim</source>
+        <translation>关于 gradsim</translation>
+    </message>
+</context>
+<context>
+    <name>PlotText</name>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="277"/>
+        <source>trivial baseline</source>
+        <translation>平凡基线</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <source>predict 0 (MSE 0.5)</source>
+        <translation>恒预测 0 (MSE 0.5)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="279"/>
+        <source>predict the mean (MSE 1/6)</source>
+        <translation>恒预测均值 (MSE 1/6)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="280"/>
+        <source>no readout (loss = sum of h_T)</source>
+        <translation>无读出层(损失 = h_T 之和)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="281"/>
+        <source>sine: next-value prediction</source>
+        <translation>正弦:预测下一个值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="282"/>
+        <source>adding: running output</source>
+        <translation>加法问题:逐步输出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="283"/>
+        <source>prediction vs target</source>
+        <translation>预测与目标</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="296"/>
+        <source>chance (ln %1)</source>
+        <translation>随机猜测 (ln %1)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="298"/>
+        <source>p(true class %1) over t</source>
+        <translation>真实类别 %1 的概率 p 随 t 变化</translation>
+    </message>
+</context>
+<context>
+    <name>PlotsPanel</name>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="113"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <source>ρ and σ_max of W_hh</source>
+        <translation>W_hh 的 ρ 与 σ_max</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="113"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="114"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
+        <source>Gradient norms</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="211"/>
+        <source>heatmap view</source>
+        <translation>热力图视图</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="212"/>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="213"/>
+        <source>colour levels</source>
+        <translation>色阶</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="214"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="216"/>
+        <source>Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step&apos;s loss only ‖∂L_T/∂h_t‖, or step t&apos;s contribution to ∂L/∂W_hh</source>
+        <translation>显示哪一种逐步梯度(见 DOMAIN.md):总量 ‖δ_t‖、仅最后一步损失的 ‖∂L_T/∂h_t‖,或第 t 步对 ∂L/∂W_hh 的贡献</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="220"/>
+        <source>Layer of the stacked network</source>
+        <translation>堆叠网络中的层</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="222"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="296"/>
+        <source>layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="223"/>
+        <source>follow data</source>
+        <translation>跟随数据</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="224"/>
+        <source>fixed</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="226"/>
+        <source>Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too</source>
+        <translation>色阶:跟随数据(取整数量级)或固定;拖动色条也会固定色阶</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="227"/>
+        <source>lowest colour: 10^ (log10 units)</source>
+        <translation>最低颜色:10^(log10 单位)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="228"/>
+        <source>highest colour: 10^ (log10 units)</source>
+        <translation>最高颜色:10^(log10 单位)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="232"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
+        <source>iteration</source>
+        <translation>迭代</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="232"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="233"/>
+        <source>time step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="233"/>
+        <source>gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="376"/>
+        <source> — layer %1</source>
+        <translation> — 第 %1 层</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="388"/>
+        <source>Newest profile (%1)</source>
+        <translation>最新梯度剖面(%1)</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="109"/>
+        <source>Seed 002 exactly: sine next-step prediction, H=16 tanh RNN, every RNN weight N(0, 0.001²), Adam 0.01, hidden state carried across batches. Watch the loss fall from ~0.5 to ~0.01 within 300 steps and the predictions lock onto the sine; the &apos;last&apos; view decays ~10⁻¹⁴ over 49 steps.</source>
+        <translation>完全按种子 002:正弦下一步预测,H=16 的 tanh RNN,所有 RNN 权重取 N(0, 0.001²),Adam 学习率 0.01,隐藏状态跨批次传递。观察损失在 300 步内从约 0.5 降到约 0.01,预测逐渐贴合正弦;&apos;last&apos; 视图在 49 步内衰减约 10⁻¹⁴。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="110"/>
+        <source>Seed 000&apos;s toy: explicit tanh cell, randn weights (std 1; the biases are drawn N(0, 1) too, where the seed starts them at zero), input size 10, H=5, 3 steps, loss = sum(h). With std-1 weights the tanh units saturate: see how small ∂L/∂h_t already is two steps back.</source>
+        <translation>种子 000 的玩具例子:显式 tanh 单元,randn 权重(标准差 1;偏置同样取 N(0, 1),而种子中偏置从零开始),输入维度 10,H=5,3 个时间步,损失 = sum(h)。标准差为 1 的权重使 tanh 单元饱和:看看仅仅往回两步,∂L/∂h_t 已经多么小。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="111"/>
+        <source>Vanishing: tanh RNN with spectral radius 0.6 on the adding problem, T=100. The &apos;last&apos; heatmap is bright only in the last columns and falls below 10⁻¹⁸ toward t=0 (underflowing to 0 at the first steps). The loss settles on the 1/6 baseline of predicting the mean (measured over 1500 steps): the markers, dozens of steps back, get no usable gradient.</source>
+        <translation>梯度消失:谱半径 0.6 的 tanh RNN,加法问题,T=100。&apos;last&apos; 热力图只有最后几列是亮的,向 t=0 方向降到 10⁻¹⁸ 以下(最前面几步下溢为 0)。损失停留在“预测均值”的 1/6 基线上(在 1500 步上测得):几十步之前的标记得不到可用的梯度。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="112"/>
+        <source>Exploding: tanh RNN, orthogonal W_hh with gain 3 (every singular value 3), SGD with momentum, no clipping, adding T=50. The first gradient is ~10⁷ and the very first steps throw W_hh off the cliff: its spectral radius jumps from 3 to ~15 000, the units saturate and the gradient then dies.</source>
+        <translation>梯度爆炸:tanh RNN,正交 W_hh 增益为 3(每个奇异值都是 3),带动量的 SGD,不裁剪,加法问题 T=50。第一个梯度约为 10⁷,最初几步就把 W_hh 甩下悬崖:谱半径从 3 跳到约 15 000,单元饱和,随后梯度消失。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="113"/>
+        <source>Exploding + clipping by global norm (Pascanu 2013, threshold 1): the same gradients of ~10⁶ are rescaled to norm 1 every step (clip markers on the loss), W_hh stays near spectral radius 3 instead of flying to ~15 000.</source>
+        <translation>梯度爆炸 + 按全局范数裁剪(Pascanu 2013,阈值 1):同样约 10⁶ 的梯度每一步都被缩放到范数 1(损失图上有裁剪标记),W_hh 的谱半径保持在 3 附近,而不是飞到约 15 000。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="114"/>
+        <source>Exploding + clipping by value (seed 003: each component capped at ±15): the first gradients are still ~10⁷ and clipping changes their direction, so W_hh still grows, to a spectral radius of a few tens (not ~15 000 as without clipping); compare with clipping by norm, which keeps the direction and holds it near 3.</source>
+        <translation>梯度爆炸 + 按值裁剪(种子 003:每个分量限制在 ±15):最初的梯度仍约为 10⁷,裁剪改变了它们的方向,所以 W_hh 仍会增长,谱半径达到几十(不裁剪时约为 15 000);与保持方向、把谱半径维持在 3 附近的按范数裁剪对比。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="117"/>
+        <source>IRNN (Le, Jaitly, Hinton 2015): identity W_hh and ReLU on the adding problem, T=100. At initialisation every singular value is 1, so the &apos;last&apos; view is nearly flat across all 100 steps. Raise lr to 0.01 and reset to see seed 003&apos;s warning that ReLU RNNs often do worse: within 100 steps the units die, the gradient before the last step is exactly 0 and the loss climbs to ~1.</source>
+        <translation>IRNN(Le、Jaitly、Hinton 2015):恒等 W_hh 加 ReLU,加法问题,T=100。初始化时每个奇异值都是 1,所以 &apos;last&apos; 视图在全部 100 步上几乎是平的。把 lr 提高到 0.01 并重置,即可看到种子 003 的警告——ReLU RNN 常常表现更差:100 步之内单元死亡,最后一步之前的梯度恰好为 0,损失升到约 1。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="115"/>
+        <source>LSTM on the vanishing preset&apos;s task (adding, T=100) with the forget-gate bias raised by 3 (σ(3) ≈ 0.95: the cell keeps 95% per step). Compare the &apos;last&apos; heatmap with the tanh RNN: after 100 steps, half-way back the LSTM still gets ~10⁻⁵ of the last step&apos;s gradient where the RNN gets ~10⁻¹⁰, and at t=0 ~10⁻⁶ where the RNN&apos;s underflows to 0. Set forget_bias = 0 and reset to watch the LSTM lose it too.</source>
+        <translation>LSTM 用于梯度消失预设的任务(加法问题,T=100),遗忘门偏置提高 3(σ(3) ≈ 0.95:细胞状态每步保留 95%)。把 &apos;last&apos; 热力图与 tanh RNN 对比:100 步后,往回一半处 LSTM 仍得到最后一步梯度的约 10⁻⁵,而 RNN 只有约 10⁻¹⁰;在 t=0 处 LSTM 约 10⁻⁶,RNN 则下溢为 0。把 forget_bias 设为 0 并重置,可以看到 LSTM 也失去了它。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="116"/>
+        <source>GRU on the adding problem, T=100: like the LSTM, the update gate&apos;s direct path h_t = z⊙h_{t−1} + … keeps gradient reaching the first steps; compare its &apos;last&apos; heatmap with the vanishing preset.</source>
+        <translation>GRU 用于加法问题,T=100:与 LSTM 类似,更新门的直接通路 h_t = z⊙h_{t−1} + … 让梯度能到达最初几步;把它的 &apos;last&apos; 热力图与梯度消失预设对比。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="118"/>
+        <source>Sigmoid chain (seed 003): f&apos; ≤ 1/4, so with W_hh&apos;s singular values at 1 the &apos;last&apos; view must fall at least 4× per step: ~10⁻¹⁸ after 30 steps of T=50, whatever the weights do.</source>
+        <translation>Sigmoid 链(种子 003):f′ ≤ 1/4,所以当 W_hh 的奇异值为 1 时,&apos;last&apos; 视图每步至少下降 4 倍:在 T=50 中往回 30 步后约为 10⁻¹⁸,无论权重如何变化。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="119"/>
+        <source>Truncated BPTT (seeds 001, 002): sine prediction with gradient flowing back at most 10 steps. The heatmap shows the chunk boundaries (dashed) and the &apos;last&apos; view drops to exactly zero 10 steps before the end; the sine is still learned, since it needs little memory.</source>
+        <translation>截断反向传播(截断BPTT,种子 001、002):正弦预测,梯度最多反向传播 10 步。热力图显示分块边界(虚线),&apos;last&apos; 视图在结尾前 10 步处精确降为零;正弦仍然能学会,因为它只需要很少的记忆。</translation>
+    </message>
+</context>
+<context>
+    <name>RunConfig</name>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="11"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="12"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="13"/>
+        <source>Initialisation</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="14"/>
+        <source>Remedies</source>
+        <translation>对策</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="15"/>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="16"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="17"/>
+        <source>task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="18"/>
+        <source>sequence task: sine next-step, adding problem, long-range recall, seed 000&apos;s 3-step toy</source>
+        <translation>序列任务:正弦下一步预测、加法问题、长程回忆、种子 000 的三步玩具例子</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="23"/>
+        <source>seq len</source>
+        <translation>序列长度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="24"/>
+        <source>time steps per sequence (columns of the heatmap)</source>
+        <translation>每个序列的时间步数(热力图的列数)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="25"/>
+        <source>batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="26"/>
+        <source>sequences per training iteration</source>
+        <translation>每次训练迭代的序列数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="27"/>
+        <source>n classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="28"/>
+        <source>number of symbols in the recall task</source>
+        <translation>回忆任务中的符号个数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="29"/>
+        <source>cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="30"/>
+        <source>recurrent cell type</source>
+        <translation>循环单元类型</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="34"/>
+        <source>hidden size</source>
+        <translation>隐藏单元数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="35"/>
+        <source>hidden units per layer</source>
+        <translation>每层的隐藏单元数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="36"/>
+        <source>num layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="37"/>
+        <source>stacked recurrent layers</source>
+        <translation>堆叠的循环层数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="38"/>
+        <source>activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="39"/>
+        <source>nonlinearity f of the plain rnn cell (ignored by lstm/gru)</source>
+        <translation>普通 rnn 单元的非线性函数 f(lstm/gru 不使用)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="45"/>
+        <source>leaky slope</source>
+        <translation>泄漏斜率</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="46"/>
+        <source>negative slope of leaky_relu</source>
+        <translation>leaky_relu 的负半轴斜率</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="47"/>
+        <source>residual</source>
+        <translation>残差连接</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="48"/>
+        <source>skip connection across time: h_t = h_{t-1} + cell output</source>
+        <translation>跨时间的跳跃连接:h_t = h_{t-1} + 单元输出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="49"/>
+        <source>norm</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="50"/>
+        <source>normalise the recurrent pre-activation (layer or batch statistics)</source>
+        <translation>对循环预激活做归一化(层统计量或批统计量)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="54"/>
+        <source>init</source>
+        <translation>初始化方式</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="55"/>
+        <source>initialisation of the recurrent weights (torch&apos;s default, N(0, init_std²), ...)</source>
+        <translation>循环权重的初始化(torch 默认、N(0, init_std²) 等)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="60"/>
+        <source>init std</source>
+        <translation>初始化标准差</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="61"/>
+        <source>standard deviation for init = normal</source>
+        <translation>init = normal 时的标准差</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="62"/>
+        <source>init gain</source>
+        <translation>初始化增益</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="63"/>
+        <source>multiplies W_hh after init (orthogonal: every singular value = gain)</source>
+        <translation>初始化后乘到 W_hh 上(正交初始化时:每个奇异值 = 增益)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="64"/>
+        <source>forget bias</source>
+        <translation>遗忘门偏置</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="65"/>
+        <source>added to the LSTM forget-gate biases after init (1 or more keeps the cell path open; lstm only)</source>
+        <translation>初始化后加到 LSTM 遗忘门偏置上(取 1 或更大可保持细胞状态通路畅通;仅 lstm)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="66"/>
+        <source>spectral radius</source>
+        <translation>谱半径</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="67"/>
+        <source>if set, rescale W_hh after init so its spectral radius is this value</source>
+        <translation>若设置,初始化后缩放 W_hh,使其谱半径等于该值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="68"/>
+        <source>clip</source>
+        <translation>梯度裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="69"/>
+        <source>gradient clipping: each component to ±threshold, or the global norm</source>
+        <translation>梯度裁剪:把每个分量限制在 ±阈值内,或限制全局范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="72"/>
+        <source>clip threshold</source>
+        <translation>裁剪阈值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="73"/>
+        <source>clipping threshold (seed 003 uses 15 by value)</source>
+        <translation>裁剪阈值(种子 003 按值裁剪,取 15)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="74"/>
+        <source>grad normalize</source>
+        <translation>梯度归一化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="75"/>
+        <source>rescale the whole gradient to unit norm before the step</source>
+        <translation>更新前把整个梯度缩放为单位范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="76"/>
+        <source>tbptt</source>
+        <translation>截断BPTT</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="77"/>
+        <source>0 = full BPTT; k &gt; 0 = gradient flows back at most k steps</source>
+        <translation>0 = 完整 BPTT;k &gt; 0 = 梯度最多反向传播 k 步</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="78"/>
+        <source>stateful</source>
+        <translation>保持状态</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="79"/>
+        <source>carry the final hidden state (detached) into the next batch</source>
+        <translation>把最终隐藏状态(截断梯度后)带入下一批</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="80"/>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="81"/>
+        <source>optimiser: plain SGD, SGD with momentum, Adam or RMSprop</source>
+        <translation>优化器:普通 SGD、带动量的 SGD、Adam 或 RMSprop</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="88"/>
+        <source>momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="86"/>
+        <source>lr</source>
+        <translation>学习率 lr</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="87"/>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="89"/>
+        <source>momentum of sgd-momentum (and rmsprop)</source>
+        <translation>sgd-momentum(以及 rmsprop)的动量</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="90"/>
+        <source>beta1</source>
+        <translation>beta1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="91"/>
+        <source>Adam&apos;s first-moment decay</source>
+        <translation>Adam 的一阶矩衰减率</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="92"/>
+        <source>beta2</source>
+        <translation>beta2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="93"/>
+        <source>Adam&apos;s second-moment decay</source>
+        <translation>Adam 的二阶矩衰减率</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="94"/>
+        <source>weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="95"/>
+        <source>L2 weight decay</source>
+        <translation>L2 权重衰减</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="96"/>
+        <source>seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="97"/>
+        <source>random seed (weights and data)</source>
+        <translation>随机种子(权重和数据)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="98"/>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="99"/>
+        <source>where to train (auto = cuda if available)</source>
+        <translation>训练所用设备(auto = 有 cuda 时用 cuda)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="103"/>
+        <source>dtype</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="104"/>
+        <source>floating-point precision</source>
+        <translation>浮点精度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="107"/>
+        <source>spectrum every</source>
+        <translation>谱计算间隔</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="108"/>
+        <source>compute W_hh&apos;s spectral radius and σ_max every N steps (0 = auto: every step up to H = 32, then every (H/32)² steps)</source>
+        <translation>每 N 步计算一次 W_hh 的谱半径和 σ_max(0 = 自动:H ≤ 32 时每步计算,否则每 (H/32)² 步)</translation>
+    </message>
+</context>
+<context>
+    <name>RunConfigChoice</name>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="19"/>
+        <source>sine</source>
+        <translation>正弦</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="20"/>
+        <source>adding</source>
+        <translation>加法问题</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="21"/>
+        <source>recall</source>
+        <translation>长程回忆</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="22"/>
+        <source>toy3</source>
+        <translation>三步玩具 toy3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="31"/>
+        <source>rnn</source>
+        <translation>rnn</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="32"/>
+        <source>lstm</source>
+        <translation>lstm</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="33"/>
+        <source>gru</source>
+        <translation>gru</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="40"/>
+        <source>tanh</source>
+        <translation>tanh</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="41"/>
+        <source>sigmoid</source>
+        <translation>sigmoid</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="42"/>
+        <source>relu</source>
+        <translation>relu</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="43"/>
+        <source>leaky_relu</source>
+        <translation>leaky_relu</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="44"/>
+        <source>identity</source>
+        <translation>恒等</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="51"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="52"/>
+        <source>layer</source>
+        <translation>层归一化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="53"/>
+        <source>batch</source>
+        <translation>批归一化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="56"/>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="57"/>
+        <source>normal</source>
+        <translation>正态分布</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="58"/>
+        <source>xavier</source>
+        <translation>xavier</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="59"/>
+        <source>orthogonal</source>
+        <translation>正交</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="70"/>
+        <source>value</source>
+        <translation>按值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="71"/>
+        <source>norm</source>
+        <translation>按范数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="82"/>
+        <source>sgd</source>
+        <translation>sgd</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="83"/>
+        <source>momentum</source>
+        <translation>momentum</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="84"/>
+        <source>adam</source>
+        <translation>adam</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="85"/>
+        <source>rmsprop</source>
+        <translation>rmsprop</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="100"/>
+        <source>cpu</source>
+        <translation>cpu</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="101"/>
+        <source>cuda</source>
+        <translation>cuda</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="102"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="105"/>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/config_strings.py" line="106"/>
+        <source>float64</source>
+        <translation>float64</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../../gradsim/app/session.py" line="318"/>
+        <source>applies on reset: %1</source>
+        <extracomment>Rows of the GUI-side history (per layer): the heatmap&apos;s height in rows. The desired config changed (edit, preset, file): controls refresh. Fields whose new values wait for Reset (tuple of names). A (re)built run: histories were replaced. Carries the RunInfo. New snapshots arrived (views redraw on their own timer, from the newest data). Divergence banner: the step, or None when cleared. A readable error (message, traceback); training is paused. Short human notice for the status bar.</extracomment>
+        <translation>重置后生效:%1</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="19"/>
+        <source>play / pause</source>
+        <extracomment>Key -&gt; what it does (Help → Keyboard shortcuts; the actions use the same keys). English here; shown through QCoreApplication.translate(&quot;Shortcuts&quot;, ...).</extracomment>
+        <translation>运行 / 暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="20"/>
+        <source>step: exactly one iteration</source>
+        <translation>单步:只运行一次迭代</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="21"/>
+        <source>reset: rebuild the model (applies ↻ fields)</source>
+        <translation>重置:重新构建模型(应用 ↻ 字段)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="22"/>
+        <source>switch to preset 1 – 9 (Presets menu)</source>
+        <translation>切换到预设 1 – 9(预设菜单)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="23"/>
+        <source>presentation mode: full screen, larger fonts, thicker lines</source>
+        <translation>演示模式:全屏、更大字体、更粗线条</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="24"/>
+        <source>open / save a configuration file (TOML)</source>
+        <translation>打开 / 保存配置文件 (TOML)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="25"/>
+        <source>export everything to a folder</source>
+        <translation>把所有内容导出到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="26"/>
+        <source>next / previous lecture step</source>
+        <translation>讲稿的下一步 / 上一步</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="27"/>
+        <source>apply a typed value (Esc restores it)</source>
+        <translation>应用输入的值(Esc 恢复原值)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="28"/>
+        <source>this list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="29"/>
+        <source>quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>Theory</name>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="191"/>
+        <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
+        <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="192"/>
+        <source>explosion possible: λ₁ &gt; 1/γ</source>
+        <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="194"/>
+        <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
+        <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="196"/>
+        <source>bound does not apply with residual connections</source>
+        <translation>有残差连接时该上界不适用</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="197"/>
+        <source>bound applies to the top layer only</source>
+        <translation>该上界只适用于最顶层</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="198"/>
+        <source>bound unavailable: W_hh is not finite</source>
+        <translation>无法计算上界:W_hh 含非有限值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="199"/>
+        <source>(curves on the &apos;last&apos; view)</source>
+        <translation>(曲线见“last”视图)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="228"/>
+        <source>bound does not apply to %1</source>
+        <translation>该上界不适用于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="230"/>
+        <source>bound does not apply with %1 normalisation</source>
+        <translation>使用 %1 归一化时该上界不适用</translation>
+    </message>
+</context>
+</TS>

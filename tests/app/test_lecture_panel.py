@@ -1,0 +1,181 @@
+"""The lecture dock: stepping loads each step's config into the one session, honours
+view and play, classroom mode hides and restores controls, bad files change nothing."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from gradsim.app.lecture_panel import DEFAULT_HIDDEN, lecture_language
+from gradsim.app.settings import open_settings
+from gradsim.lecture import load_lecture, shipped_lectures
+
+SMALL_SET = "set = { seq_len = 12, batch_size = 4, hidden_size = 8 }"
+LECTURE = f"""
+title = {{ en = "Test lecture", zh = "测试讲座" }}
+hide = ["lr", "seed", "device", "dtype", "spectrum_every"]
+
+[[step]]
+preset = "vanishing"
+{SMALL_SET}
+view = "total"
+title = {{ en = "First", zh = "第一步" }}
+text = {{ en = "first text", zh = "第一步说明" }}
+equation = "a = b"
+look = {{ en = "the heatmap", zh = "热图" }}
+
+[[step]]
+preset = "exploding-clip-norm"
+{SMALL_SET}
+view = "weight"
+play = true
+title = {{ en = "Second", zh = "第二步" }}
+text = {{ en = "second text", zh = "第二步说明" }}
+look = {{ en = "the loss", zh = "损失" }}
+"""
+
+
+def _lecture_file(tmp_path, text: str = LECTURE):
+    p = tmp_path / "lecture.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _error_dialogs(w) -> list[QMessageBox]:
+    return [b for b in w.findChildren(QMessageBox) if b.objectName() == "errorDialog" and b.isVisible()]
+
+
+def test_next_and_previous_load_each_steps_config_view_and_play(qtbot, make_window, ready, tmp_path):
+    w = make_window()
+    ready(qtbot, w.session)
+    backend = w.session.backend
+    path = _lecture_file(tmp_path)
+    lec = load_lecture(path)
+    ctl = w.lecture
+    assert ctl.open_lecture_file(str(path))
+    assert ctl.dock.isVisible()
+    s = w.session
+    assert s.config == lec.step(0).config()
+    assert w.plots.view == "total"
+    assert s.state != "running"  # step 1 does not play
+    assert "Step 1 / 2" in ctl.panel.step_title.text() and "First" in ctl.panel.step_title.text()
+    assert ctl.panel.equation.text() == "a = b"
+    assert not ctl.prev_action.isEnabled() and ctl.next_action.isEnabled()
+
+    ctl.next_action.trigger()
+    assert s.config == lec.step(1).config()
+    assert s.config.clip == "norm"
+    assert w.plots.view == "weight"
+    assert s.state == "running"  # play = true
+    qtbot.waitUntil(lambda: s.run_info is not None and s.run_info.config == lec.step(1).config(), timeout=15000)
+    qtbot.waitUntil(lambda: s.iteration >= 2, timeout=15000)
+    assert "Step 2 / 2" in ctl.panel.step_title.text()
+    assert not ctl.next_action.isEnabled()
+    ctl.next()  # past the end: nothing changes
+    assert s.config == lec.step(1).config()
+
+    ctl.prev_action.trigger()
+    assert s.config == lec.step(0).config()
+    assert s.state != "running"
+    qtbot.waitUntil(lambda: s.run_info.config == lec.step(0).config(), timeout=15000)
+    assert s.backend is backend  # the same worker all along: never a second one
+    s.pause()
+
+
+def test_the_shipped_lecture_opens_on_its_first_step(qtbot, make_window, ready):
+    w = make_window()
+    ready(qtbot, w.session)
+    lec = load_lecture(shipped_lectures()["rnn-gradients"])
+    assert w.lecture.open_shipped_lecture()
+    assert w.session.config == lec.step(0).config()
+    assert w.plots.view == (lec.step(0).view or w.plots.view)
+    w.session.pause()
+
+
+def test_shortcuts_step_through_the_lecture(qtbot, make_window, tmp_path):
+    w = make_window()
+    ctl = w.lecture
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path)))
+    keys = {a.toString() for a in ctl.next_action.shortcuts()} | {a.toString() for a in ctl.prev_action.shortcuts()}
+    assert {"Ctrl+Right", "Ctrl+Left", "PgDown", "PgUp"} <= keys
+    # none of them collides with another action of the window
+    others = {sc.toString() for a in QWidget.actions(w) if a not in (ctl.next_action, ctl.prev_action)
+              for sc in a.shortcuts()}
+    assert not (keys & others)
+    qtbot.keyClick(w, Qt.Key.Key_PageDown)
+    assert ctl.index == 1
+    qtbot.keyClick(w, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    assert ctl.index == 0
+    w.session.pause()
+
+
+def test_classroom_mode_hides_and_restores_the_listed_controls(qtbot, make_window, tmp_path):
+    w = make_window()
+    ctl, controls = w.lecture, w.controls
+    # without a lecture: the default set
+    ctl.classroom.setChecked(True)
+    for name in DEFAULT_HIDDEN:
+        assert not controls.editors[name].isVisible(), name
+        assert not controls.labels[name].isVisible(), name
+    assert controls.editors["lr"].isVisible()
+    # a lecture's own list replaces the default while classroom mode is on
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path)))
+    assert not controls.editors["lr"].isVisible()
+    assert controls.editors["beta1"].isVisible()  # only in the default list
+    ctl.classroom.trigger()  # off again
+    assert not ctl.classroom.isChecked()
+    for name, editor in controls.editors.items():
+        assert editor.isVisible(), name
+        assert controls.labels[name].isVisible(), name
+        assert editor.parentWidget().isVisible(), name  # the group boxes come back too
+
+
+def test_a_broken_lecture_shows_an_error_and_changes_nothing(qtbot, make_window, tmp_path):
+    w = make_window()
+    ctl = w.lecture
+    good = _lecture_file(tmp_path)
+    assert ctl.open_lecture_file(str(good))
+    before = (w.session.config, ctl.lecture, ctl.index, ctl.panel.step_title.text())
+    bad = tmp_path / "broken.toml"
+    bad.write_text(LECTURE.replace('preset = "exploding-clip-norm"', 'preset = "nope"'), encoding="utf-8")
+    assert not ctl.open_lecture_file(str(bad))
+    boxes = _error_dialogs(w)
+    assert boxes and "broken.toml" in boxes[-1].text() and "step 2" in boxes[-1].text()
+    assert "preset" in boxes[-1].text()
+    assert (w.session.config, ctl.lecture, ctl.index, ctl.panel.step_title.text()) == before
+    for b in boxes:
+        b.close()
+
+
+def test_the_panel_follows_the_language_setting_and_presentation_mode(qtbot, make_window, tmp_path):
+    w = make_window()
+    ctl = w.lecture
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path)))
+    assert lecture_language() == "en"
+    assert "First" in ctl.panel.step_title.text()
+    open_settings().setValue("ui/language", "zh")
+    QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.Type.LanguageChange))
+    assert lecture_language() == "zh"
+    assert "第一步" in ctl.panel.step_title.text()
+    assert ctl.panel.text.text() == "第一步说明"
+    size = ctl.panel.equation.font().pointSizeF()
+    w.toggle_presentation(True)
+    assert ctl.panel.scale > 1
+    assert ctl.panel.equation.styleSheet() != "" and ctl.dock.isVisible()
+    w.toggle_presentation(False)
+    assert ctl.panel.scale == 1.0
+    assert size > 0
+
+
+def test_the_command_line_opens_a_lecture():
+    from gradsim.app.launch import build_parser
+    from gradsim.cli import build_parser as cli_parser
+
+    assert build_parser().parse_args(["--lecture"]).lecture == ""  # the shipped one
+    assert build_parser().parse_args(["--lecture", "my.toml"]).lecture == "my.toml"
+    assert build_parser().parse_args([]).lecture is None
+    assert cli_parser().parse_args(["gui", "--lecture"]).lecture == ""
