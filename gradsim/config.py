@@ -339,17 +339,24 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, parse_value(key, value)
 
 
-def load_config(path: str | os.PathLike[str]) -> RunConfig:
-    """Load and validate a TOML config file; raises ConfigError naming the file."""
-    p = Path(path)
+def read_toml(path, what: str = "config file") -> dict[str, Any]:
+    """Parse a TOML file (a path or an importlib.resources Traversable); raises
+    ConfigError naming ``what``, the file and the reason."""
+    p = Path(path) if isinstance(path, (str, os.PathLike)) else path
     try:
         raw = p.read_bytes()
     except OSError as err:
-        raise ConfigError(f"cannot read config file {str(p)!r}: {err.strerror or err}") from None
+        raise ConfigError(f"cannot read {what} {str(p)!r}: {err.strerror or err}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"config file {str(p)!r} is not valid TOML: {err}") from None
+        raise ConfigError(f"{what} {str(p)!r} is not valid TOML: {err}") from None
+
+
+def load_config(path: str | os.PathLike[str]) -> RunConfig:
+    """Load and validate a TOML config file; raises ConfigError naming the file."""
+    p = Path(path)
+    data = read_toml(p)
     # Presets carry a description and a display order; config files may too (a copied
     # preset must load with --config). Neither is a field.
     data.pop("description", None)

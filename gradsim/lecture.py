@@ -24,14 +24,12 @@ the field, so a lecturer's own script fails before class, not during it.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import Traversable
-from pathlib import Path
 from typing import Any
 
-from gradsim.config import ConfigError, RunConfig, field_specs
+from gradsim.config import ConfigError, RunConfig, field_specs, read_toml
 from gradsim.presets import list_presets
 
 __all__ = ["DEFAULT_LECTURE", "LANGUAGES", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
@@ -181,17 +179,8 @@ def parse_lecture(data: dict[str, Any], name: str) -> Lecture:
 
 def load_lecture(path: str | os.PathLike[str] | Traversable) -> Lecture:
     """Load and validate a lecture script; raises ConfigError naming the file, step and field."""
-    p = Path(path) if isinstance(path, (str, os.PathLike)) else path
-    name = str(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise ConfigError(f"cannot read lecture {name!r}: {err.strerror or err}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"lecture {name!r} is not valid TOML: {err}") from None
-    return parse_lecture(data, repr(name))
+    data = read_toml(path, "lecture")
+    return parse_lecture(data, repr(str(path)))
 
 
 def shipped_lectures() -> dict[str, Traversable]:
