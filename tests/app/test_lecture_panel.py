@@ -179,3 +179,35 @@ def test_the_command_line_opens_a_lecture():
     assert build_parser().parse_args(["--lecture", "my.toml"]).lecture == "my.toml"
     assert build_parser().parse_args([]).lecture is None
     assert cli_parser().parse_args(["gui", "--lecture"]).lecture == ""
+
+
+def test_the_shipped_lecture_runs_end_to_end_in_both_languages(qtbot, make_window, ready):
+    """Every step of the shipped lecture loads, trains a few iterations without an error
+    and shows its text, in English and in Chinese."""
+    from gradsim.app.i18n import set_language
+
+    lec = load_lecture(shipped_lectures()["rnn-gradients"])
+    w = make_window()
+    ready(qtbot, w.session)
+    s, ctl = w.session, w.lecture
+    try:
+        for lang in ("en", "zh"):
+            assert set_language(lang)
+            assert ctl.open_shipped_lecture()
+            for i in range(len(lec.steps)):
+                if i:
+                    ctl.next_action.trigger()
+                cfg = lec.step(i).config()
+                assert s.config == cfg
+                qtbot.waitUntil(lambda cfg=cfg: s.run_info is not None and s.run_info.config == cfg, timeout=20000)
+                s.play()
+                start = s.iteration
+                qtbot.waitUntil(lambda start=start: s.iteration >= start + 3 or s.state != "running", timeout=20000)
+                assert s.state in ("running", "diverged"), (lang, i, s.state)
+                title = ctl.panel.step_title.text()
+                assert f"{i + 1} / {len(lec.steps)}" in title
+                if lang == "zh":
+                    assert any("\u4e00" <= ch <= "\u9fff" for ch in ctl.panel.text.text()), (i, ctl.panel.text.text())
+                s.pause()
+    finally:
+        set_language("en")
