@@ -830,7 +830,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-
 def run(args: argparse.Namespace) -> int:
     """Run ``gradsim animate``: 0 on success, 2 with one line on stderr for bad input."""
     from gradsim.cli import resolve_config
