@@ -376,8 +376,13 @@ def config_to_toml(cfg: RunConfig, description: str | None = None) -> str:
 
 
 def save_config(cfg: RunConfig, path: str | os.PathLike[str], description: str | None = None) -> None:
-    """Write ``cfg`` as TOML atomically: a failed save leaves any old file intact."""
-    atomic_write_text(Path(path), config_to_toml(cfg, description))
+    """Write ``cfg`` as TOML atomically: a failed save leaves any old file intact.
+
+    Raises OSError ``cannot write 'PATH': REASON`` (never naming the temporary file)."""
+    try:
+        atomic_write_text(Path(path), config_to_toml(cfg, description))
+    except OSError as err:
+        raise OSError(f"cannot write {os.fspath(path)!r}: {err.strerror or err}") from None
 
 
 def atomic_write_text(path: Path, text: str) -> None:

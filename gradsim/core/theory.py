@@ -228,7 +228,7 @@ def _inapplicable_reason(cell: str, residual: bool, norm: str, layer: int, num_l
         raise ValueError(f"layer = {layer}: must be between 0 and {num_layers - 1}")
     if layer != num_layers - 1:
         return ("bound applies to the top layer only",
-                f"Layer {layer} of {num_layers}: the last step's loss also reaches it through the layers "
+                f"Layer {layer + 1} of {num_layers}: the last step's loss also reaches it through the layers "
                 f"above, so ‖∂L_T/∂h_t‖ is not bounded by this layer's W_hh alone.")
     return None
 
