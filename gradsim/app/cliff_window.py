@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradsim.app.i18n import translate_legends
+from gradsim.app.pg_menus import retranslate_plot_menus
+from gradsim.app.presentation import relabel_plot
 from gradsim.cliff_figure import CliffPlot
 from gradsim.core.cliff import DEMO, SURFACE_RANGE, CliffDescent, error_surface
 
@@ -47,38 +50,27 @@ class CliffWindow(QWidget):
     def __init__(self, parent: QWidget | None = None, *, surface_n: int = 200) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("cliffWindow")
-        self.setWindowTitle(self.tr("gradsim — the cliff (Pascanu, Mikolov & Bengio 2013)"))
         self._font_scale = 1.0
         self.plot = CliffPlot()
         self.plot.set_surface(*error_surface(*SURFACE_RANGE, n=surface_n))
-        self.explain = QLabel(self.tr(
-            "A one-unit RNN x<sub>t</sub> = w·σ(x<sub>t−1</sub>) + b, x<sub>0</sub> = 0.5, trained to "
-            "σ(x<sub>50</sub>) = 0.7. Its error surface has a <b>cliff</b>: a wall where E drops between flat "
-            "plateaus and the gradient is huge. All paths start at the star and agree until they reach the "
-            "wall; there the plain step (red) is thrown off the picture, while clipping by norm keeps the "
-            "step at lr · threshold and descent goes on. Clipping by value bounds the step too, but turns "
-            "its direction."))
+        translate_legends(self.plot)
+        self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.explain.setTextFormat(Qt.TextFormat.RichText)
         self.lr_edit = QLineEdit(f"{DEMO.lr:g}")
         self.lr_edit.setObjectName("cliffLr")
-        self.lr_edit.setToolTip(self.tr("Learning rate, > 0"))
         self.threshold_edit = QLineEdit(f"{DEMO.threshold:g}")
         self.threshold_edit.setObjectName("cliffThreshold")
-        self.threshold_edit.setToolTip(self.tr("Clipping threshold, > 0"))
         for e in (self.lr_edit, self.threshold_edit):
             e.setMaximumWidth(80)
             e.editingFinished.connect(self.apply_settings)
         self.checks = {}
         for mode, on in (("none", True), ("norm", True), ("value", False)):
-            box = QCheckBox(_tr(CLIP_NAMES[mode]))
+            box = QCheckBox()
             box.setChecked(on)
             box.toggled.connect(lambda _on: self.apply_settings())
             self.checks[mode] = box
-        self.step_button = QPushButton(self.tr("Step"))
-        self.play_button = QPushButton(self.tr("Play"))
-        self.reset_button = QPushButton(self.tr("Reset"))
-        self.export_button = QPushButton(self.tr("Export figure…"))
+        self.step_button, self.play_button, self.reset_button, self.export_button = (QPushButton() for _ in range(4))
         self.step_button.clicked.connect(self.step)
         self.play_button.clicked.connect(self.toggle_play)
         self.reset_button.clicked.connect(self.reset)
@@ -94,9 +86,10 @@ class CliffWindow(QWidget):
         for w in (self.step_button, self.play_button, self.reset_button):
             controls.addWidget(w)
         controls.addSpacing(12)
-        controls.addWidget(QLabel(self.tr("lr")))
+        self.lr_label, self.threshold_label = QLabel(), QLabel()
+        controls.addWidget(self.lr_label)
         controls.addWidget(self.lr_edit)
-        controls.addWidget(QLabel(self.tr("threshold")))
+        controls.addWidget(self.threshold_label)
         controls.addWidget(self.threshold_edit)
         controls.addSpacing(12)
         for box in self.checks.values():
@@ -115,8 +108,42 @@ class CliffWindow(QWidget):
         self.timer.timeout.connect(self._tick)
         self.lr, self.threshold = DEMO.lr, DEMO.threshold
         self.descents: dict[str, CliffDescent] = {}
+        self.retranslate()
         self._build_descents()
         self.resize(1100, 900)
+
+    # ------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        """Every text of the window and its figure in the current language."""
+        self.setWindowTitle(self.tr("gradsim — the cliff (Pascanu, Mikolov & Bengio 2013)"))
+        self.explain.setText(self.tr(
+            "A one-unit RNN x<sub>t</sub> = w·σ(x<sub>t−1</sub>) + b, x<sub>0</sub> = 0.5, trained to "
+            "σ(x<sub>50</sub>) = 0.7. Its error surface has a <b>cliff</b>: a wall where E drops between flat "
+            "plateaus and the gradient is huge. All paths start at the star and agree until they reach the "
+            "wall; there the plain step (red) is thrown off the picture, while clipping by norm keeps the "
+            "step at lr · threshold and descent goes on. Clipping by value bounds the step too, but turns "
+            "its direction."))
+        self.lr_edit.setToolTip(self.tr("Learning rate, > 0"))
+        self.threshold_edit.setToolTip(self.tr("Clipping threshold, > 0"))
+        for mode, box in self.checks.items():
+            box.setText(_tr(CLIP_NAMES[mode]))
+        for button, text in ((self.step_button, self.tr("Step")), (self.reset_button, self.tr("Reset")),
+                             (self.export_button, self.tr("Export figure…"))):
+            button.setText(text)
+        self.play_button.setText(self.tr("Pause") if self.playing else self.tr("Play"))
+        self.lr_label.setText(self.tr("lr"))
+        self.threshold_label.setText(self.tr("threshold"))
+        relabel_plot(self.plot, self.tr("w (recurrent weight)"), self.tr("b (bias)"), self.tr(
+            "Error surface E = (σ(x<sub>50</sub>) − 0.7)²,   x<sub>t</sub> = w·σ(x<sub>t−1</sub>) + b,   "
+            "x<sub>0</sub> = 0.5"))
+        retranslate_plot_menus(self)
+        if self.descents:
+            self._draw()  # the legend and the status lines
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "status"):
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------ settings
     def _value(self, edit: QLineEdit, name: str) -> float:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,10 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from gradsim.app import dialogs
+from gradsim.app.i18n import translate_error
+from gradsim.app.pg_menus import retranslate_plot_menus
+from gradsim.app.plots_panel import view_title
+from gradsim.app.presentation import relabel_plot
 from gradsim.config import ConfigError, RunConfig, parse_assignment
 from gradsim.core.compare import Comparison, check_compatible
 from gradsim.core.history import History
@@ -168,7 +172,7 @@ class CompareDialog(QDialog):
         try:
             cfg_b = parse_b_overrides(self.cfg_a, self.edit.text())
         except ConfigError as err:
-            self.error.setText(str(err))
+            self.error.setText(translate_error(str(err)))
             self.error.show()
             return None
         self.error.hide()
@@ -207,7 +211,6 @@ class CompareWindow(QWidget):
         from gradsim.core.compare import diff_label
 
         self.labels = (f"A: {diff_label(diff, 0)}", f"B: {diff_label(diff, 1)}")
-        self.setWindowTitle(self.tr("gradsim — compare runs"))
         rows = HISTORY_ROWS
         self.histories = (History(cfg_a.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))),
                           History(cfg_b.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))))
@@ -218,10 +221,10 @@ class CompareWindow(QWidget):
         self._dirty = False
         self._font_scale = 1.0
         self.figure = CompareFigure()
-        self.play_button = QPushButton(self.tr("Pause"))
+        self.play_button = QPushButton()
         self.play_button.setObjectName("comparePlay")
         self.play_button.clicked.connect(self.toggle_play)
-        self.export_button = QPushButton(self.tr("Export figure…"))
+        self.export_button = QPushButton()
         self.export_button.clicked.connect(lambda: self.export_figure())
         self.status = QLabel()
         self.status.setObjectName("compareStatus")
@@ -239,9 +242,29 @@ class CompareWindow(QWidget):
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
         self.worker = None
-        self._update_status()
+        self.retranslate()
         if start:
             self.start()
+
+    # ------------------------------------------------------------ language
+    def retranslate(self) -> None:
+        """Every text of the window and its figure in the current language."""
+        self.setWindowTitle(self.tr("gradsim — compare runs"))
+        self.export_button.setText(self.tr("Export figure…"))
+        fig = self.figure
+        relabel_plot(fig.loss, self.tr("iteration"), self.tr("loss"),
+                     self.tr("Training loss (same seed, same data batches)"))
+        for hp, label in zip(fig.heatmaps, self.labels):
+            hp._set_titles(view_title(self.view))  # the colour bar names the quantity …
+            relabel_plot(hp, self.tr("time step t"), self.tr("iteration"), label)  # … the title the run
+        retranslate_plot_menus(self)
+        self._dirty = True
+        self.redraw()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "timer"):
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------ worker
     def start(self) -> None:
@@ -335,12 +358,9 @@ class CompareWindow(QWidget):
 
         from gradsim import plots
         from gradsim.compare_cli import shared_levels
-        from gradsim.figures import HEATMAP_VIEW_TITLES
-
         fig = self.figure
         if not hasattr(self, "_loss_items"):
             fig.loss.plotItem.clear()
-            plots._set_title(fig.loss.plotItem, self.tr("Training loss (same seed, same data batches)"))
             self._loss_items = []
             for i, label in enumerate(self.labels):
                 item = pg.PlotDataItem(pen=pg.mkPen(plots.PALETTE[i], width=1.5), name=label, connect="finite")
@@ -357,9 +377,8 @@ class CompareWindow(QWidget):
                 line.setVisible(False)
                 fig.loss.addItem(line, ignoreBounds=True)
                 self._div_lines.append(line)
-            for hp, label in zip(fig.heatmaps, self.labels):
-                hp.set_data(np.zeros((0, self.cfg_a.seq_len)), np.zeros(0), title=HEATMAP_VIEW_TITLES[self.view])
-                plots._set_title(hp.plot_item, label)
+            for hp in fig.heatmaps:
+                hp.set_data(np.zeros((0, self.cfg_a.seq_len)), np.zeros(0))
         for i, h in enumerate(self.histories):
             steps, loss = h.scalar("loss")
             keep = np.isfinite(loss) & (loss > 0)

@@ -9,6 +9,8 @@ import traceback
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gradsim.app.i18n import translate_error
+
 __all__ = ["show_error", "install_excepthook", "SHORTCUTS", "shortcuts_html", "show_shortcuts"]
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,13 @@ SHORTCUTS = [
 
 
 def show_error(parent: QWidget | None, title: str, text: str, details: str | None = None) -> QMessageBox:
-    """A non-blocking error dialog (the app keeps running behind it)."""
+    """A non-blocking error dialog (the app keeps running behind it).
+
+    ``text`` is passed through :func:`gradsim.app.i18n.translate_error`: the core's and
+    the OS's English messages (a file that cannot be written, a bad config) arrive in the
+    current language.
+    """
+    text = translate_error(text)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -27,7 +27,7 @@ from gradsim.config import FieldSpec, field_specs
 __all__ = [
     "LANGUAGES", "SETTINGS_KEY", "set_language", "current_language", "saved_language",
     "tr_config", "field_label", "field_description", "choice_label", "describe_range",
-    "translate_config_error", "translate_theory", "translate_legend", "translate_legends",
+    "translate_config_error", "translate_error", "translate_theory", "translate_legend", "translate_legends",
     "translate_plot_text", "preset_description",
 ]
 
@@ -175,15 +175,135 @@ def _translate_line(line: str) -> str:
 
 
 def translate_config_error(message: str) -> str:
-    """A :class:`gradsim.config.ConfigError` message in the current language.
+    """A :class:`gradsim.config.ConfigError` message (or any error of the core) in the current language.
 
     The core's messages have a fixed shape (``name = value: must be RANGE (DESCRIPTION)``
-    and two cross-field checks); each line is rebuilt from the field's spec. A line of
-    another shape is returned unchanged.
+    and two cross-field checks); each line is rebuilt from the field's spec. File errors
+    (``cannot write 'x.png': Permission denied``), lecture-script errors and their prefixes
+    (``config file 'x.toml': …``) are rebuilt from the table ``_ERRORS``. A line of another
+    shape is returned unchanged.
     """
     if _state["lang"] == "en":
         return message
-    return "\n".join(_translate_line(line) for line in message.split("\n"))
+    return "\n".join(_translate_error_line(line) for line in message.split("\n"))
+
+
+translate_error = translate_config_error
+
+
+_PATH = r"(?P<a>(?P<q>['\"]).*?(?P=q))"  # a repr()'d path, as the core quotes it
+
+#: Reasons an OSError gives (strerror on Linux and macOS) and the core's own reasons.
+_REASONS = {r: r for r in (
+    QT_TRANSLATE_NOOP("Errors", "Permission denied"),
+    QT_TRANSLATE_NOOP("Errors", "No such file or directory"),
+    QT_TRANSLATE_NOOP("Errors", "Is a directory"),
+    QT_TRANSLATE_NOOP("Errors", "Not a directory"),
+    QT_TRANSLATE_NOOP("Errors", "No space left on device"),
+    QT_TRANSLATE_NOOP("Errors", "Read-only file system"),
+    QT_TRANSLATE_NOOP("Errors", "File name too long"),
+    QT_TRANSLATE_NOOP("Errors", "Disk quota exceeded"),
+    QT_TRANSLATE_NOOP("Errors", "File exists"),
+    QT_TRANSLATE_NOOP("Errors", "Operation not permitted"),
+    QT_TRANSLATE_NOOP("Errors", "Input/output error"),
+    QT_TRANSLATE_NOOP("Errors", "is a folder"),
+    QT_TRANSLATE_NOOP("Errors", "no frames"),
+    QT_TRANSLATE_NOOP("Errors", "Qt could not open the output for painting"),
+    QT_TRANSLATE_NOOP("Errors", "Qt could not open the PDF for painting"),
+    QT_TRANSLATE_NOOP("Errors", "Qt failed to write the PNG"),
+    QT_TRANSLATE_NOOP("Errors", "Qt wrote an empty file"),
+    QT_TRANSLATE_NOOP("Errors", "Qt wrote an empty PDF"),
+    QT_TRANSLATE_NOOP("Errors", "the encoder wrote an empty file"),
+    QT_TRANSLATE_NOOP("Errors", "no steps (add at least one [[step]] table)"),
+    QT_TRANSLATE_NOOP("Errors", "must be a table ([[step]])"),
+)}
+
+_LINE, _REASON = "line", "reason"  # how a group's text is translated in turn
+
+#: (pattern, English source with %1 %2 … for the groups a b c …, groups translated in turn)
+_ERRORS: list[tuple[re.Pattern, str, dict[str, str]]] = [(re.compile(p), src, sub) for p, src, sub in [
+    # file errors of the core, the exports and the config/lecture readers
+    (rf"^cannot read config file {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot read config file %1: %2"), {"b": _REASON}),
+    (rf"^cannot read lecture {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot read lecture %1: %2"), {"b": _REASON}),
+    (rf"^config file {_PATH} is not valid TOML: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "config file %1 is not valid TOML: %2"), {}),
+    (rf"^lecture {_PATH} is not valid TOML: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "lecture %1 is not valid TOML: %2"), {}),
+    (rf"^config file {_PATH}: (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "config file %1: %2"), {"b": _LINE}),
+    (rf"^cannot export figure to {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot export figure to %1: %2"), {"b": _REASON}),
+    (rf"^cannot write animation {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot write animation %1: %2"), {"b": _REASON}),
+    (rf"^cannot write an animation to {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot write animation %1: %2"), {"b": _REASON}),
+    (rf"^cannot write report {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot write report %1: %2"), {"b": _REASON}),
+    (rf"^cannot write to output folder {_PATH}: (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "cannot write to output folder %1: %2"), {"b": _REASON}),
+    (rf"^cannot write {_PATH}: (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "cannot write %1: %2"), {"b": _REASON}),
+    (r"^unknown format (?P<a>.*?); use (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "unknown format %1; use %2"), {}),
+    (r"^ffmpeg could not start \((?P<a>.*)\)$", QT_TRANSLATE_NOOP("Errors", "ffmpeg could not start (%1)"), {}),
+    # lecture scripts (gradsim.lecture): "lecture NAME[, step N]: what is wrong"
+    (r"^lecture (?P<a>.+?), step (?P<b>\d+): (?P<c>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "lecture %1, step %2: %3"), {"c": _LINE}),
+    (r"^lecture (?P<a>.+?): (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "lecture %1: %2"), {"b": _LINE}),
+    (r"^missing field (?P<a>'\w+') \(a table (?P<b>\{.*\})\)$",
+     QT_TRANSLATE_NOOP("Errors", "missing field %1 (a table %2)"), {}),
+    (r"^field (?P<a>'\w+') must be a table (?P<b>\{.*\}), not (?P<c>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "field %1 must be a table %2, not %3"), {}),
+    (r"^field (?P<a>'\w+'): unknown language (?P<b>.*) \(expected (?P<c>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "field %1: unknown language %2 (expected %3)"), {}),
+    (r"^field (?P<a>'\w+'): missing or empty (?P<b>'\w+') text \(every text needs (?P<c>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "field %1: missing or empty %2 text (every text needs %3)"), {}),
+    (r"^unknown top-level field (?P<a>.*) \(known: (?P<b>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "unknown top-level field %1 (known: %2)"), {}),
+    (r"^unknown field (?P<a>.*) \(known: (?P<b>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "unknown field %1 (known: %2)"), {}),
+    (r"^field 'preset' is missing or not a string \(known: (?P<a>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'preset' is missing or not a string (known: %1)"), {}),
+    (r"^field 'preset': unknown preset (?P<a>.*) \(known: (?P<b>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'preset': unknown preset %1 (known: %2)"), {}),
+    (r"^field 'set' must be a table \{field = value\}, not (?P<a>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'set' must be a table {field = value}, not %1"), {}),
+    (r"^field 'set': (?P<a>.*)$", QT_TRANSLATE_NOOP("Errors", "field 'set': %1"), {"a": _LINE}),
+    (r"^field 'view' = (?P<a>.*): must be one of (?P<b>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'view' = %1: must be one of %2"), {}),
+    (r"^field 'play' = (?P<a>.*): must be true or false$",
+     QT_TRANSLATE_NOOP("Errors", "field 'play' = %1: must be true or false"), {}),
+    (r"^field 'hide' must be a list of control names, not (?P<a>.*)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'hide' must be a list of control names, not %1"), {}),
+    (r"^field 'hide': unknown control (?P<a>.*) \(known: (?P<b>.*)\)$",
+     QT_TRANSLATE_NOOP("Errors", "field 'hide': unknown control %1 (known: %2)"), {}),
+]]
+
+
+def _translate_reason(reason: str) -> str:
+    if reason in _REASONS:
+        return QCoreApplication.translate("Errors", _REASONS[reason])
+    return _translate_error_line(reason)
+
+
+def _translate_error_line(line: str) -> str:
+    for pattern, source, sub in _ERRORS:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        values = []
+        for key, value in m.groupdict().items():
+            if key == "q" or value is None:
+                continue
+            how = sub.get(key)
+            values.append(_translate_error_line(value) if how == _LINE
+                          else _translate_reason(value) if how == _REASON else value)
+        # one pass: a substituted path that contains "%2" stays as it is
+        out = re.sub(r"%(\d)", lambda k: values[int(k.group(1)) - 1] if int(k.group(1)) <= len(values)
+                     else k.group(0), QCoreApplication.translate("Errors", source))
+        return out
+    if line in _REASONS:
+        return QCoreApplication.translate("Errors", _REASONS[line])
+    return _translate_line(line)
 
 
 # ------------------------------------------------------------------ plot texts of the core
@@ -213,6 +333,36 @@ LEGEND_TEXTS = [
     QT_TRANSLATE_NOOP("Legend", "(γλ₁)^(T−1−t) bound"),
     QT_TRANSLATE_NOOP("Legend", "ρ^(T−1−t) (eigenvalue rate)"),
     QT_TRANSLATE_NOOP("Legend", "bound"),
+    # parameter names of the gradient-norm plot (plots_panel.short_param_name)
+    QT_TRANSLATE_NOOP("Legend", "norm γ"),
+    QT_TRANSLATE_NOOP("Legend", "norm β"),
+    # the cliff's paths (gradsim.cliff_figure)
+    QT_TRANSLATE_NOOP("Legend", "no clipping"),
+    QT_TRANSLATE_NOOP("Legend", "clip by norm"),
+    QT_TRANSLATE_NOOP("Legend", "clip by value"),
+    QT_TRANSLATE_NOOP("Legend", "start"),
+]
+_PARAM_LAYER = re.compile(r"^(?P<short>.+) \(layer (?P<n>\d+)\)$")
+_READOUT = re.compile(r"^readout (?P<short>\w+)$")
+_THROWN = re.compile(r"^(?P<name>.+): thrown to w = (?P<w>\S+), b = (?P<b>\S+)$")
+
+#: The hover text of a badge that says the bound does not apply (core.theory's ``detail``).
+_DETAILS = [
+    (re.compile(r"^The \(γλ₁\)\^\(T−1−t\) bound is for the plain rnn cell .*; (?P<a>\w+)'s gates make "),
+     QT_TRANSLATE_NOOP("Theory", "The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); "
+                       "%1's gates make the step Jacobian depend on the gate values, not on W_hh alone, "
+                       "so no bound is drawn.")),
+    (re.compile(r"^With h_t = h_\(t−1\) \+ f\(…\) the step Jacobian"),
+     QT_TRANSLATE_NOOP("Theory", "With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, "
+                       "so the (γλ₁)^(T−1−t) bound does not hold.")),
+    (re.compile(r"^(?P<a>\w+) normalisation puts its own Jacobian"),
+     QT_TRANSLATE_NOOP("Theory", "%1 normalisation puts its own Jacobian into every step, "
+                       "so the (γλ₁)^(T−1−t) bound does not hold.")),
+    (re.compile(r"^Layer (?P<a>\d+) of (?P<b>\d+): the last step's loss"),
+     QT_TRANSLATE_NOOP("Theory", "Layer %1 of %2: the last step's loss also reaches it through the layers "
+                       "above, so ‖∂L_T/∂h_t‖ is not bounded by this layer's W_hh alone.")),
+    (re.compile(r"^λ₁ = (?P<a>.*), ρ = (?P<b>.*): no bound can be computed\.$"),
+     QT_TRANSLATE_NOOP("Theory", "λ₁ = %1, ρ = %2: no bound can be computed.")),
 ]
 
 
@@ -230,8 +380,24 @@ def translate_theory(text: str) -> str:
             out.append(QCoreApplication.translate("Theory", "bound does not apply with %1 normalisation")
                        .replace("%1", m.group(1)))
         else:
-            out.append(part)
+            out.append(_translate_detail(part))
     return "  ".join(out)
+
+
+def _translate_detail(text: str) -> str:
+    """A badge's hover text; the formula line of an applying bound (λ₁ = …: γλ₁ < 1) is
+    the same in every language and comes back unchanged."""
+    for pattern, source in _DETAILS:
+        if m := pattern.match(text):
+            out = QCoreApplication.translate("Theory", source)
+            groups = m.groupdict()
+            if "normalisation" in source:  # "Layer normalisation …": the choice's own name
+                groups["a"] = choice_label(groups["a"].lower())
+            for key, mark in (("b", "%2"), ("a", "%1")):
+                if groups.get(key) is not None:
+                    out = out.replace(mark, groups[key])
+            return out
+    return text
 
 
 def translate_legend(name: str) -> str:
@@ -239,9 +405,19 @@ def translate_legend(name: str) -> str:
     if not name:
         return name
     text = QCoreApplication.translate("Legend", name)
-    if text == name and ", " in name:
+    if text != name:
+        return text
+    if m := _THROWN.match(name):
+        return (QCoreApplication.translate("Legend", "%1: thrown to w = %2, b = %3")
+                .replace("%3", m.group("b")).replace("%2", m.group("w")).replace("%1", translate_legend(m.group("name"))))
+    if m := _PARAM_LAYER.match(name):
+        return (QCoreApplication.translate("Legend", "%1 (layer %2)")
+                .replace("%2", m.group("n")).replace("%1", translate_legend(m.group("short"))))
+    if m := _READOUT.match(name):
+        return QCoreApplication.translate("Legend", "readout %1").replace("%1", m.group("short"))
+    if ", " in name:
         head, tail = name.split(", ", 1)
-        text = QCoreApplication.translate("Legend", head) + ", " + tail
+        return QCoreApplication.translate("Legend", head) + ", " + tail
     return text
 
 

@@ -24,6 +24,7 @@ from gradsim.app.live_plots import (
     LiveHeatmap, LiveLossPlot, LivePredictionPlot, LiveProfilePlot, LiveSeriesPlot, LiveSpectrumPlot,
 )
 from gradsim.app.i18n import translate_legends, translate_plot_text, translate_theory
+from gradsim.app.pg_menus import retranslate_plot_menus
 from gradsim.app.presentation import relabel_plot
 from gradsim.app.session import Session
 
@@ -238,6 +239,7 @@ class PlotsPanel(QWidget):
             relabel_plot(widget, x_label, y_label, title)
         for widget in (self.loss, self.predictions, self.profile, self.spectral, self.grad_norms):
             translate_legends(widget)
+        retranslate_plot_menus(self)
         self.request_redraw(full=True)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -399,7 +401,7 @@ class PlotsPanel(QWidget):
         if theory is not None and theory.applies and self.view != "last":
             badge += "  (curves on the 'last' view)"
         self.profile.set_badge(translate_theory(badge), theory.regime if theory is not None else "",
-                               theory.detail if theory is not None else "")
+                               translate_theory(theory.detail) if theory is not None else "")
 
     def theory(self, snap, layer: int = 0) -> Theory | None:
         """Pascanu's bounds from the snapshot's spectrum of W_hh (None if they cannot be computed).

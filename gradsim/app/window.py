@@ -280,10 +280,8 @@ class MainWindow(QMainWindow):
                 return False
         try:
             save_config(self.session.config, path)
-        except OSError as err:
-            dialogs.show_error(self, self.tr("Cannot save configuration"),
-                               self.tr("Cannot save the configuration to %1: %2")
-                               .replace("%2", str(err.strerror or err)).replace("%1", repr(path)))
+        except OSError as err:  # names the file and the reason; show_error translates it
+            dialogs.show_error(self, self.tr("Cannot save configuration"), str(err))
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.show_message(self.tr("Saved %1").replace("%1", str(path)))

@@ -199,46 +199,55 @@
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="88"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="198"/>
         <source>&amp;Compare runs…</source>
         <translation>对比运行(&amp;C)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="89"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="199"/>
         <source>Train the current run (A) and a variant (B) in lockstep, side by side</source>
         <translation>同步训练当前运行 (A) 与一个变体 (B),并排显示</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="90"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="200"/>
         <source>The &amp;cliff (Pascanu 2013)</source>
         <translation>悬崖(&amp;C)(Pascanu 2013)</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="91"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="201"/>
         <source>Gradient descent on a one-unit RNN&apos;s error surface, with and without clipping</source>
         <translation>单单元 RNN 误差曲面上的梯度下降,对比有无梯度裁剪</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="93"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="202"/>
         <source>&amp;Animation (GIF/MP4)…</source>
         <translation>动画(&amp;A)(GIF/MP4)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="94"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="203"/>
         <source>The heatmap, loss and profile evolving over this run</source>
         <translation>热力图、损失和梯度剖面在本次运行中的演变</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="95"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="204"/>
         <source>&amp;Report (HTML/PDF)…</source>
         <translation>报告(&amp;R)(HTML/PDF)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="96"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="205"/>
         <source>One file with the config, every plot, the summary numbers, the versions</source>
         <translation>一个文件,包含配置、所有图表、汇总数值和版本信息</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="125"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="211"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
@@ -269,106 +278,122 @@
 <context>
     <name>CliffWindow</name>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="32"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="35"/>
         <source>no clipping</source>
         <extracomment>Clip mode -&gt; the path&apos;s name (the keys of :data:`gradsim.cliff_figure.PATH_STYLES`).</extracomment>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="33"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="36"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="34"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="37"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="50"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="118"/>
         <source>gradsim — the cliff (Pascanu, Mikolov &amp; Bengio 2013)</source>
         <extracomment>Play stops here: by then every path has settled (or left the frame).</extracomment>
         <translation>gradsim — 悬崖(Pascanu、Mikolov 与 Bengio,2013)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="55"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="120"/>
         <source>A one-unit RNN x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b, x&lt;sub&gt;0&lt;/sub&gt; = 0.5, trained to σ(x&lt;sub&gt;50&lt;/sub&gt;) = 0.7. Its error surface has a &lt;b&gt;cliff&lt;/b&gt;: a wall where E drops between flat plateaus and the gradient is huge. All paths start at the star and agree until they reach the wall; there the plain step (red) is thrown off the picture, while clipping by norm keeps the step at lr · threshold and descent goes on. Clipping by value bounds the step too, but turns its direction.</source>
         <translation>单单元 RNN x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b,x&lt;sub&gt;0&lt;/sub&gt; = 0.5,训练目标为 σ(x&lt;sub&gt;50&lt;/sub&gt;) = 0.7。它的误差曲面上有一道&lt;b&gt;悬崖&lt;/b&gt;:在两片平坦区域之间 E 陡然下降,那里的梯度极大。所有路径都从星号出发,在到达悬崖之前完全一致;到了悬崖处,不加处理的一步(红色)被甩出画面,而按范数裁剪把步长限制在 lr · 阈值,下降得以继续。按值裁剪同样限制了步长,但会改变它的方向。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="65"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="126"/>
         <source>Learning rate, &gt; 0</source>
         <translation>学习率,&gt; 0</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="68"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="127"/>
         <source>Clipping threshold, &gt; 0</source>
         <translation>裁剪阈值,&gt; 0</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="78"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="130"/>
         <source>Step</source>
         <translation>单步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="79"/>
-        <location filename="../../gradsim/app/cliff_window.py" line="176"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="133"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="203"/>
         <source>Play</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="80"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="130"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="81"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="131"/>
         <source>Export figure…</source>
         <translation>导出图表…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="97"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="134"/>
         <source>lr</source>
         <translation>lr</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="99"/>
-        <location filename="../../gradsim/app/cliff_window.py" line="137"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="135"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="164"/>
         <source>threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="127"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="136"/>
+        <source>w (recurrent weight)</source>
+        <translation>w(循环权重)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="136"/>
+        <source>b (bias)</source>
+        <translation>b(偏置)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="137"/>
+        <source>Error surface E = (σ(x&lt;sub&gt;50&lt;/sub&gt;) − 0.7)²,   x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b,   x&lt;sub&gt;0&lt;/sub&gt; = 0.5</source>
+        <translation>误差曲面 E = (σ(x&lt;sub&gt;50&lt;/sub&gt;) − 0.7)²,   x&lt;sub&gt;t&lt;/sub&gt; = w·σ(x&lt;sub&gt;t−1&lt;/sub&gt;) + b,   x&lt;sub&gt;0&lt;/sub&gt; = 0.5</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/cliff_window.py" line="154"/>
         <source>{name} = {text!r}: not a number</source>
         <translation>{name} = {text!r}:不是数字</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="129"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="156"/>
         <source>{name} = {v:g}: must be &gt; 0 and ≤ 100</source>
         <translation>{name} = {v:g}:必须 &gt; 0 且 ≤ 100</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="176"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="133"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="203"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="192"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="219"/>
         <source>{name}: at the start, E = {E:.3g}</source>
         <translation>{name}:起点,E = {E:.3g}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="197"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="224"/>
         <source> — left the frame</source>
         <translation> — 已飞出画面</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="198"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="225"/>
         <source>{name}: step {n}, E = {E:.3g}, last step {last:.3g}, longest step {big:.3g}{where}</source>
         <translation>{name}:第 {n} 步,E = {E:.3g},最近一步步长 {last:.3g},最长一步 {big:.3g}{where}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/cliff_window.py" line="221"/>
+        <location filename="../../gradsim/app/cliff_window.py" line="248"/>
         <source>Export the cliff figure</source>
         <translation>导出悬崖图</translation>
     </message>
@@ -376,37 +401,37 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="122"/>
+        <location filename="../../gradsim/app/compare_window.py" line="126"/>
         <source>Compare runs</source>
         <translation>对比运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="126"/>
+        <location filename="../../gradsim/app/compare_window.py" line="130"/>
         <source>Run A is the current configuration. Run B is A with the changes below; both train from the same seed on the same data batches, in lockstep.</source>
         <translation>运行 A 使用当前配置。运行 B 是在 A 的基础上做下面的改动;两者使用相同的随机种子和相同的数据批次,同步训练。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="133"/>
+        <location filename="../../gradsim/app/compare_window.py" line="137"/>
         <source>key=value pairs, separated by commas, e.g. clip=norm, clip_threshold=0.5</source>
         <translation>key=value 形式,用逗号分隔,例如 clip=norm, clip_threshold=0.5</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="135"/>
+        <location filename="../../gradsim/app/compare_window.py" line="139"/>
         <source>(examples)</source>
         <translation>(示例)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="142"/>
+        <location filename="../../gradsim/app/compare_window.py" line="146"/>
         <source>B = A with:</source>
         <translation>B = A 加上:</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="146"/>
+        <location filename="../../gradsim/app/compare_window.py" line="150"/>
         <source>Iterations to train both runs</source>
         <translation>两个运行各训练的迭代次数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="147"/>
+        <location filename="../../gradsim/app/compare_window.py" line="151"/>
         <source>Iterations:</source>
         <translation>迭代次数:</translation>
     </message>
@@ -414,79 +439,94 @@
 <context>
     <name>CompareWindow</name>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="62"/>
+        <location filename="../../gradsim/app/compare_window.py" line="66"/>
         <source>give at least one change for run B, e.g. clip=norm</source>
         <extracomment>Seconds of training gathered into one yield: the GUI gets at most ~30 batches a second. Figure redraw interval (ms): the loss plot is rebuilt on every redraw. Ready-made B changes offered in the dialog (the user may type any).</extracomment>
         <translation>请为运行 B 至少给出一项改动,例如 clip=norm</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="210"/>
+        <location filename="../../gradsim/app/compare_window.py" line="252"/>
         <source>gradsim — compare runs</source>
         <translation>gradsim — 对比运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="221"/>
-        <location filename="../../gradsim/app/compare_window.py" line="387"/>
+        <location filename="../../gradsim/app/compare_window.py" line="406"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="224"/>
+        <location filename="../../gradsim/app/compare_window.py" line="253"/>
         <source>Export figure…</source>
         <translation>导出图表…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="302"/>
+        <location filename="../../gradsim/app/compare_window.py" line="325"/>
         <source>Comparison stopped</source>
         <translation>对比已停止</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="343"/>
+        <location filename="../../gradsim/app/compare_window.py" line="256"/>
         <source>Training loss (same seed, same data batches)</source>
         <translation>训练损失(相同随机种子、相同数据批次)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="372"/>
+        <location filename="../../gradsim/app/compare_window.py" line="255"/>
+        <location filename="../../gradsim/app/compare_window.py" line="259"/>
+        <source>iteration</source>
+        <translation>迭代</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="255"/>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="259"/>
+        <source>time step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="391"/>
         <source>{run} diverged at step {step}</source>
         <translation>{run} 在第 {step} 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="378"/>
+        <location filename="../../gradsim/app/compare_window.py" line="397"/>
         <source>A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})</source>
         <translation>A/B 对比 — {a}  vs  {b}   (统一色标:log10 {lo:.1f} … {hi:.1f})</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="383"/>
+        <location filename="../../gradsim/app/compare_window.py" line="402"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="383"/>
+        <location filename="../../gradsim/app/compare_window.py" line="402"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="384"/>
+        <location filename="../../gradsim/app/compare_window.py" line="403"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="384"/>
+        <location filename="../../gradsim/app/compare_window.py" line="403"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="385"/>
+        <location filename="../../gradsim/app/compare_window.py" line="404"/>
         <source>iteration {a} of {n} (A) / {b} (B): {state}</source>
         <translation>迭代 {a}/{n} (A) / {b} (B):{state}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="387"/>
+        <location filename="../../gradsim/app/compare_window.py" line="406"/>
         <source>Play</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="413"/>
+        <location filename="../../gradsim/app/compare_window.py" line="432"/>
         <source>Export comparison figure</source>
         <translation>导出对比图</translation>
     </message>
@@ -601,19 +641,270 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="52"/>
+        <location filename="../../gradsim/app/dialogs.py" line="60"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="80"/>
+        <location filename="../../gradsim/app/dialogs.py" line="88"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="82"/>
+        <location filename="../../gradsim/app/dialogs.py" line="90"/>
         <source>The app keeps running; details below.</source>
         <translation>程序仍在运行;详情见下方。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="198"/>
+        <source>Permission denied</source>
+        <extracomment>Reasons an OSError gives (strerror on Linux and macOS) and the core&apos;s own reasons.</extracomment>
+        <translation>权限不足</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="199"/>
+        <source>No such file or directory</source>
+        <translation>文件或文件夹不存在</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="200"/>
+        <source>Is a directory</source>
+        <translation>这是一个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="201"/>
+        <source>Not a directory</source>
+        <translation>路径中有一项不是文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="202"/>
+        <source>No space left on device</source>
+        <translation>磁盘空间不足</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="203"/>
+        <source>Read-only file system</source>
+        <translation>文件系统只读</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="204"/>
+        <source>File name too long</source>
+        <translation>文件名过长</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="205"/>
+        <source>Disk quota exceeded</source>
+        <translation>超出磁盘配额</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="206"/>
+        <source>File exists</source>
+        <translation>文件已存在</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="207"/>
+        <source>Operation not permitted</source>
+        <translation>不允许此操作</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="208"/>
+        <source>Input/output error</source>
+        <translation>输入/输出错误</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="209"/>
+        <source>is a folder</source>
+        <translation>这是一个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="210"/>
+        <source>no frames</source>
+        <translation>没有帧</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="211"/>
+        <source>Qt could not open the output for painting</source>
+        <translation>Qt 无法打开输出文件进行绘制</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="212"/>
+        <source>Qt could not open the PDF for painting</source>
+        <translation>Qt 无法打开 PDF 进行绘制</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="213"/>
+        <source>Qt failed to write the PNG</source>
+        <translation>Qt 写入 PNG 失败</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="214"/>
+        <source>Qt wrote an empty file</source>
+        <translation>Qt 写出了空文件</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="215"/>
+        <source>Qt wrote an empty PDF</source>
+        <translation>Qt 写出了空的 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="216"/>
+        <source>the encoder wrote an empty file</source>
+        <translation>编码器写出了空文件</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="217"/>
+        <source>no steps (add at least one [[step]] table)</source>
+        <translation>没有步骤(请至少添加一个 [[step]] 表)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="218"/>
+        <source>must be a table ([[step]])</source>
+        <translation>必须是一个表([[step]])</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="227"/>
+        <source>cannot read config file %1: %2</source>
+        <extracomment>(pattern, English source with %1 %2 … for the groups a b c …, groups translated in turn)</extracomment>
+        <translation>无法读取配置文件 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="229"/>
+        <source>cannot read lecture %1: %2</source>
+        <translation>无法读取讲稿 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="231"/>
+        <source>config file %1 is not valid TOML: %2</source>
+        <translation>配置文件 %1 不是有效的 TOML:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="233"/>
+        <source>lecture %1 is not valid TOML: %2</source>
+        <translation>讲稿 %1 不是有效的 TOML:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="234"/>
+        <source>config file %1: %2</source>
+        <translation>配置文件 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="236"/>
+        <source>cannot export figure to %1: %2</source>
+        <translation>无法将图表导出到 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="238"/>
+        <location filename="../../gradsim/app/i18n.py" line="240"/>
+        <source>cannot write animation %1: %2</source>
+        <translation>无法写入动画 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="242"/>
+        <source>cannot write report %1: %2</source>
+        <translation>无法写入报告 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="244"/>
+        <source>cannot write to output folder %1: %2</source>
+        <translation>无法写入输出文件夹 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="245"/>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="246"/>
+        <source>unknown format %1; use %2</source>
+        <translation>未知格式 %1;请使用 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="247"/>
+        <source>ffmpeg could not start (%1)</source>
+        <translation>ffmpeg 无法启动(%1)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="250"/>
+        <source>lecture %1, step %2: %3</source>
+        <translation>讲稿 %1,第 %2 步:%3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="251"/>
+        <source>lecture %1: %2</source>
+        <translation>讲稿 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="253"/>
+        <source>missing field %1 (a table %2)</source>
+        <translation>缺少字段 %1(应为表 %2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="255"/>
+        <source>field %1 must be a table %2, not %3</source>
+        <translation>字段 %1 必须是表 %2,而不是 %3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="257"/>
+        <source>field %1: unknown language %2 (expected %3)</source>
+        <translation>字段 %1:未知语言 %2(应为 %3)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="259"/>
+        <source>field %1: missing or empty %2 text (every text needs %3)</source>
+        <translation>字段 %1:缺少 %2 文本或为空(每段文本都需要 %3)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="261"/>
+        <source>unknown top-level field %1 (known: %2)</source>
+        <translation>未知的顶层字段 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="263"/>
+        <source>unknown field %1 (known: %2)</source>
+        <translation>未知字段 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="265"/>
+        <source>field &apos;preset&apos; is missing or not a string (known: %1)</source>
+        <translation>字段 &apos;preset&apos; 缺失或不是字符串(已知:%1)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="267"/>
+        <source>field &apos;preset&apos;: unknown preset %1 (known: %2)</source>
+        <translation>字段 &apos;preset&apos;:未知预设 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="269"/>
+        <source>field &apos;set&apos; must be a table {field = value}, not %1</source>
+        <translation>字段 &apos;set&apos; 必须是表 {字段 = 值},而不是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="270"/>
+        <source>field &apos;set&apos;: %1</source>
+        <translation>字段 &apos;set&apos;:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="272"/>
+        <source>field &apos;view&apos; = %1: must be one of %2</source>
+        <translation>字段 &apos;view&apos; = %1:必须是以下之一:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="274"/>
+        <source>field &apos;play&apos; = %1: must be true or false</source>
+        <translation>字段 &apos;play&apos; = %1:必须是 true 或 false</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="276"/>
+        <source>field &apos;hide&apos; must be a list of control names, not %1</source>
+        <translation>字段 &apos;hide&apos; 必须是控件名称的列表,而不是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <source>field &apos;hide&apos;: unknown control %1 (known: %2)</source>
+        <translation>字段 &apos;hide&apos;:未知控件 %1(已知:%2)</translation>
     </message>
 </context>
 <context>
@@ -678,58 +969,383 @@
     </message>
 </context>
 <context>
+    <name>Exporter</name>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="106"/>
+        <source>width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="107"/>
+        <source>height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="108"/>
+        <source>antialias</source>
+        <translation>抗锯齿</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="109"/>
+        <source>background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="110"/>
+        <source>invertValue</source>
+        <translation>反转数值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="111"/>
+        <source>scaling stroke</source>
+        <translation>缩放线宽</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="112"/>
+        <source>Scalable Vector Graphics</source>
+        <translation>可缩放矢量图形</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="113"/>
+        <source>separator</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="114"/>
+        <source>precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="115"/>
+        <source>columnMode</source>
+        <translation>列模式</translation>
+    </message>
+</context>
+<context>
     <name>Figures</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="40"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="41"/>
         <source>Loss</source>
         <extracomment>Figure name -&gt; menu title (Export menu, file names). English here (file names, logs); shown through :func:`figure_title`.</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="41"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="42"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="42"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="43"/>
         <source>Gradient heatmap</source>
         <translation>梯度热力图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="43"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
         <source>Current profile</source>
         <translation>当前梯度剖面</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
         <source>Spectrum (eigenvalues)</source>
         <translation>谱(特征值)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
         <source>ρ and σ_max</source>
         <translation>ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="47"/>
         <source>Per-parameter gradient norms</source>
         <translation>各参数的梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="51"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="52"/>
         <source>‖δ_t‖ = ‖∂L/∂h_t‖ (total error signal)</source>
         <extracomment>gradsim.figures.HEATMAP_VIEW_TITLES (Qt-free core) for lupdate; a test keeps them equal.</extracomment>
         <translation>‖δ_t‖ = ‖∂L/∂h_t‖ (总误差信号)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="52"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="53"/>
         <source>‖∂L_T/∂h_t‖ (last step&apos;s loss only)</source>
         <translation>‖∂L_T/∂h_t‖ (仅最后一步的损失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="53"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="54"/>
         <source>‖step t&apos;s term of ∂L/∂W_hh‖</source>
         <translation>‖∂L/∂W_hh 中第 t 步的项‖</translation>
+    </message>
+</context>
+<context>
+    <name>Form</name>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="30"/>
+        <source>Link Axis:</source>
+        <translation>联动坐标轴:</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="31"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Links this axis with another view. When linked, both views will display the same data range.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;将此坐标轴与另一个视图联动。联动后两个视图显示相同的数据范围。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="33"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Percent of data to be visible when auto-scaling. It may be useful to decrease this value for data with spiky noise.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;自动缩放时可见数据的百分比。数据有尖峰噪声时,调低此值可能有用。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="35"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Automatically resize this axis whenever the displayed data is changed.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;显示的数据变化时自动调整此坐标轴的范围。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="37"/>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="38"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Set the range for this axis manually. This disables automatic scaling. &lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;手动设置此坐标轴的范围,这会关闭自动缩放。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="40"/>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="41"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Minimum value to display for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;此坐标轴显示的最小值。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="42"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Maximum value to display for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;此坐标轴显示的最大值。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="43"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Inverts the display of this axis. (+y points downward instead of upward)&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;反转此坐标轴的方向(+y 朝下而不是朝上)。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="45"/>
+        <source>Invert Axis</source>
+        <translation>反转坐标轴</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="46"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;Enables mouse interaction (panning, scaling) for this axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;允许用鼠标操作此坐标轴(平移、缩放)。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="48"/>
+        <source>Mouse Enabled</source>
+        <translation>允许鼠标操作</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="49"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;When checked, the axis will only auto-scale to data that is visible along the orthogonal axis.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;勾选后,此坐标轴只按另一坐标轴方向上可见的数据自动缩放。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="51"/>
+        <source>Visible Data Only</source>
+        <translation>仅按可见数据</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="52"/>
+        <source>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;When checked, the axis will automatically pan to center on the current data, but the scale along this axis will not change.&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</source>
+        <translation>&lt;html&gt;&lt;head/&gt;&lt;body&gt;&lt;p&gt;勾选后,此坐标轴自动平移使当前数据居中,但不改变缩放比例。&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="54"/>
+        <source>Auto Pan Only</source>
+        <translation>仅自动平移</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="55"/>
+        <source>Display averages of the curves displayed in this plot. The parameter list allows you to choose parameters to average over (if any are available).</source>
+        <translation>显示本图中各曲线的平均值。可在参数列表中选择求平均所依据的参数(如果有)。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="57"/>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="58"/>
+        <source>Plot only the portion of each curve that is visible. This assumes X values are uniformly spaced.</source>
+        <translation>只绘制每条曲线的可见部分。假定 X 值等间距。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="60"/>
+        <source>Clip to View</source>
+        <translation>裁剪到视图</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="61"/>
+        <source>If multiple curves are displayed in this plot, check this box to limit the number of traces that are displayed.</source>
+        <translation>本图显示多条曲线时,勾选此项可限制显示的曲线数量。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="63"/>
+        <source>Max Traces:</source>
+        <translation>最多曲线数:</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="64"/>
+        <source>Downsample</source>
+        <translation>降采样</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="65"/>
+        <source>Downsample by drawing a saw wave that follows the min and max of the original data. This method produces the best visual representation of the data but is slower.</source>
+        <translation>按原始数据的最小值和最大值绘制锯齿波来降采样。此方法显示效果最好,但较慢。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="67"/>
+        <source>Peak</source>
+        <translation>峰值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="68"/>
+        <source>If multiple curves are displayed in this plot, check &quot;Max Traces&quot; and set this value to limit the number of traces that are displayed.</source>
+        <translation>本图显示多条曲线时,勾选&quot;最多曲线数&quot;并设置此值以限制显示的曲线数量。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="70"/>
+        <source>If MaxTraces is checked, remove curves from memory after they are hidden (saves memory, but traces can not be un-hidden).</source>
+        <translation>勾选&quot;最多曲线数&quot;时,隐藏的曲线从内存中移除(节省内存,但无法再显示)。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="72"/>
+        <source>Forget hidden traces</source>
+        <translation>丢弃隐藏的曲线</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="73"/>
+        <source>Downsample by taking the mean of N samples.</source>
+        <translation>取每 N 个样本的平均值来降采样。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="74"/>
+        <source>Mean</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="75"/>
+        <source>Downsample by taking the first of N samples. This method is fastest and least accurate.</source>
+        <translation>取每 N 个样本中的第一个来降采样。此方法最快,但最不精确。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="77"/>
+        <source>Subsample</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="78"/>
+        <source>Automatically downsample data based on the visible range. This assumes X values are uniformly spaced.</source>
+        <translation>按可见范围自动降采样。假定 X 值等间距。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="80"/>
+        <source>Downsample data before plotting. (plot every Nth sample)</source>
+        <translation>绘图前先降采样(每 N 个样本画一个)。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="81"/>
+        <source>Log X</source>
+        <translation>对数 X</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="82"/>
+        <source>dy/dx</source>
+        <translation>dy/dx</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="83"/>
+        <source>Y vs. Y&apos;</source>
+        <translation>Y 对 Y&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="84"/>
+        <source>Power Spectrum (FFT)</source>
+        <translation>功率谱(FFT)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="85"/>
+        <source>Log Y</source>
+        <translation>对数 Y</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="86"/>
+        <source>Subtract Mean</source>
+        <translation>减去均值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="87"/>
+        <source>Points</source>
+        <translation>数据点</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="88"/>
+        <source>Show X Grid</source>
+        <translation>显示 X 网格</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="89"/>
+        <source>Show Y Grid</source>
+        <translation>显示 Y 网格</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="90"/>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="91"/>
+        <source>Alpha</source>
+        <translation>透明度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="92"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="93"/>
+        <source>Item to export:</source>
+        <translation>要导出的项:</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="94"/>
+        <source>Export format</source>
+        <translation>导出格式</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="95"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="96"/>
+        <source>Export options</source>
+        <translation>导出选项</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="97"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>GraphicsScene</name>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="105"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="164"/>
+        <source>Export...</source>
+        <translation>导出…</translation>
     </message>
 </context>
 <context>
@@ -870,55 +1486,100 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="206"/>
+        <location filename="../../gradsim/app/i18n.py" line="326"/>
         <source>loss</source>
         <extracomment>Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="207"/>
+        <location filename="../../gradsim/app/i18n.py" line="327"/>
         <source>gradient clipped</source>
         <translation>已裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="208"/>
+        <location filename="../../gradsim/app/i18n.py" line="328"/>
         <source>this iteration</source>
         <translation>本次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="209"/>
+        <location filename="../../gradsim/app/i18n.py" line="329"/>
         <source>prediction</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="210"/>
+        <location filename="../../gradsim/app/i18n.py" line="330"/>
         <source>target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="211"/>
+        <location filename="../../gradsim/app/i18n.py" line="331"/>
         <source>free-running roll-out</source>
         <translation>自由递推输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="212"/>
+        <location filename="../../gradsim/app/i18n.py" line="332"/>
         <source>spectral radius ρ</source>
         <translation>谱半径 ρ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="213"/>
+        <location filename="../../gradsim/app/i18n.py" line="333"/>
         <source>(γλ₁)^(T−1−t) bound</source>
         <translation>(γλ₁)^(T−1−t) 上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="214"/>
+        <location filename="../../gradsim/app/i18n.py" line="334"/>
         <source>ρ^(T−1−t) (eigenvalue rate)</source>
         <translation>ρ^(T−1−t)(特征值速率)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="215"/>
+        <location filename="../../gradsim/app/i18n.py" line="335"/>
         <source>bound</source>
         <translation>上界</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="337"/>
+        <source>norm γ</source>
+        <translation>归一化 γ</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="338"/>
+        <source>norm β</source>
+        <translation>归一化 β</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="340"/>
+        <source>no clipping</source>
+        <translation>不裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="341"/>
+        <source>clip by norm</source>
+        <translation>按范数裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="342"/>
+        <source>clip by value</source>
+        <translation>按值裁剪</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="343"/>
+        <source>start</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="411"/>
+        <source>%1: thrown to w = %2, b = %3</source>
+        <translation>%1:被甩到 w = %2, b = %3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="414"/>
+        <source>%1 (layer %2)</source>
+        <translation>%1(第 %2 层)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="417"/>
+        <source>readout %1</source>
+        <translation>读出层 %1</translation>
     </message>
 </context>
 <context>
@@ -1038,50 +1699,45 @@
         <translation>无法保存配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="285"/>
-        <source>Cannot save the configuration to %1: %2</source>
-        <translation>无法把配置保存到 %1:%2</translation>
-    </message>
-    <message>
-        <location filename="../../gradsim/app/window.py" line="289"/>
+        <location filename="../../gradsim/app/window.py" line="287"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="300"/>
+        <location filename="../../gradsim/app/window.py" line="298"/>
         <source>Export %1</source>
         <translation>导出%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="307"/>
-        <location filename="../../gradsim/app/window.py" line="320"/>
-        <location filename="../../gradsim/app/window.py" line="335"/>
+        <location filename="../../gradsim/app/window.py" line="305"/>
+        <location filename="../../gradsim/app/window.py" line="318"/>
+        <location filename="../../gradsim/app/window.py" line="333"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="309"/>
-        <location filename="../../gradsim/app/window.py" line="322"/>
+        <location filename="../../gradsim/app/window.py" line="307"/>
+        <location filename="../../gradsim/app/window.py" line="320"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="313"/>
+        <location filename="../../gradsim/app/window.py" line="311"/>
         <source>Export %1 data</source>
         <translation>导出%1数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="327"/>
+        <location filename="../../gradsim/app/window.py" line="325"/>
         <source>Export everything to folder</source>
         <translation>全部导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="339"/>
+        <location filename="../../gradsim/app/window.py" line="337"/>
         <source>Exported %1 files to %2</source>
         <translation>已导出 %1 个文件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="367"/>
+        <location filename="../../gradsim/app/window.py" line="365"/>
         <source>gradsim %1: watch vanishing and exploding gradients of recurrent networks while they train.
 
 Training backend: %2.</source>
@@ -1090,55 +1746,94 @@ Training backend: %2.</source>
 训练后端:%2。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="370"/>
+        <location filename="../../gradsim/app/window.py" line="368"/>
         <source>About gradsim</source>
         <translation>关于 gradsim</translation>
     </message>
 </context>
 <context>
+    <name>PlotItem</name>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="98"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="145"/>
+        <source>Plot Options</source>
+        <translation>绘图选项</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="99"/>
+        <source>Transforms</source>
+        <translation>变换</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="100"/>
+        <source>Downsample</source>
+        <translation>降采样</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="101"/>
+        <source>Average</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="102"/>
+        <source>Alpha</source>
+        <translation>透明度</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="103"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="104"/>
+        <source>Points</source>
+        <translation>数据点</translation>
+    </message>
+</context>
+<context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="277"/>
+        <location filename="../../gradsim/app/i18n.py" line="453"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <location filename="../../gradsim/app/i18n.py" line="454"/>
         <source>predict 0 (MSE 0.5)</source>
         <translation>恒预测 0 (MSE 0.5)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="279"/>
+        <location filename="../../gradsim/app/i18n.py" line="455"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="280"/>
+        <location filename="../../gradsim/app/i18n.py" line="456"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="281"/>
+        <location filename="../../gradsim/app/i18n.py" line="457"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="282"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="283"/>
+        <location filename="../../gradsim/app/i18n.py" line="459"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="296"/>
+        <location filename="../../gradsim/app/i18n.py" line="472"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="298"/>
+        <location filename="../../gradsim/app/i18n.py" line="474"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
     </message>
@@ -1146,122 +1841,122 @@ Training backend: %2.</source>
 <context>
     <name>PlotsPanel</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="113"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="114"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
         <source>ρ and σ_max of W_hh</source>
         <translation>W_hh 的 ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="113"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="114"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="232"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="114"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="115"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="236"/>
         <source>Gradient norms</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="211"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="212"/>
         <source>heatmap view</source>
         <translation>热力图视图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="212"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="213"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="213"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="214"/>
         <source>colour levels</source>
         <translation>色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="214"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="215"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="216"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="217"/>
         <source>Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step&apos;s loss only ‖∂L_T/∂h_t‖, or step t&apos;s contribution to ∂L/∂W_hh</source>
         <translation>显示哪一种逐步梯度(见 DOMAIN.md):总量 ‖δ_t‖、仅最后一步损失的 ‖∂L_T/∂h_t‖,或第 t 步对 ∂L/∂W_hh 的贡献</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="220"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="221"/>
         <source>Layer of the stacked network</source>
         <translation>堆叠网络中的层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="222"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="296"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="223"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="298"/>
         <source>layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="223"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="224"/>
         <source>follow data</source>
         <translation>跟随数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="224"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="225"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="226"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="227"/>
         <source>Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too</source>
         <translation>色阶:跟随数据(取整数量级)或固定;拖动色条也会固定色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="227"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="228"/>
         <source>lowest colour: 10^ (log10 units)</source>
         <translation>最低颜色:10^(log10 单位)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="228"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="229"/>
         <source>highest colour: 10^ (log10 units)</source>
         <translation>最高颜色:10^(log10 单位)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="232"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="233"/>
         <location filename="../../gradsim/app/plots_panel.py" line="235"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="236"/>
         <source>iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="230"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
         <location filename="../../gradsim/app/plots_panel.py" line="232"/>
         <location filename="../../gradsim/app/plots_panel.py" line="233"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
         <source>time step t</source>
         <translation>时间步 t</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="233"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="234"/>
         <source>gradient norm</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="376"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="378"/>
         <source> — layer %1</source>
         <translation> — 第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="388"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="390"/>
         <source>Newest profile (%1)</source>
         <translation>最新梯度剖面(%1)</translation>
     </message>
@@ -1832,58 +2527,58 @@ Training backend: %2.</source>
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="19"/>
+        <location filename="../../gradsim/app/dialogs.py" line="21"/>
         <source>play / pause</source>
         <extracomment>Key -&gt; what it does (Help → Keyboard shortcuts; the actions use the same keys). English here; shown through QCoreApplication.translate(&quot;Shortcuts&quot;, ...).</extracomment>
         <translation>运行 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="20"/>
+        <location filename="../../gradsim/app/dialogs.py" line="22"/>
         <source>step: exactly one iteration</source>
         <translation>单步:只运行一次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="21"/>
+        <location filename="../../gradsim/app/dialogs.py" line="23"/>
         <source>reset: rebuild the model (applies ↻ fields)</source>
         <translation>重置:重新构建模型(应用 ↻ 字段)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="22"/>
+        <location filename="../../gradsim/app/dialogs.py" line="24"/>
         <source>switch to preset 1 – 9 (Presets menu)</source>
         <translation>切换到预设 1 – 9(预设菜单)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="23"/>
+        <location filename="../../gradsim/app/dialogs.py" line="25"/>
         <source>presentation mode: full screen, larger fonts, thicker lines</source>
         <translation>演示模式:全屏、更大字体、更粗线条</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="24"/>
+        <location filename="../../gradsim/app/dialogs.py" line="26"/>
         <source>open / save a configuration file (TOML)</source>
         <translation>打开 / 保存配置文件 (TOML)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="25"/>
+        <location filename="../../gradsim/app/dialogs.py" line="27"/>
         <source>export everything to a folder</source>
         <translation>把所有内容导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="26"/>
+        <location filename="../../gradsim/app/dialogs.py" line="28"/>
         <source>next / previous lecture step</source>
         <translation>讲稿的下一步 / 上一步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="27"/>
+        <location filename="../../gradsim/app/dialogs.py" line="29"/>
         <source>apply a typed value (Esc restores it)</source>
         <translation>应用输入的值(Esc 恢复原值)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="28"/>
+        <location filename="../../gradsim/app/dialogs.py" line="30"/>
         <source>this list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="29"/>
+        <location filename="../../gradsim/app/dialogs.py" line="31"/>
         <source>quit</source>
         <translation>退出</translation>
     </message>
@@ -1891,49 +2586,113 @@ Training backend: %2.</source>
 <context>
     <name>Theory</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="191"/>
+        <location filename="../../gradsim/app/i18n.py" line="311"/>
         <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
         <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="192"/>
+        <location filename="../../gradsim/app/i18n.py" line="312"/>
         <source>explosion possible: λ₁ &gt; 1/γ</source>
         <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="194"/>
+        <location filename="../../gradsim/app/i18n.py" line="314"/>
         <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
         <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="196"/>
+        <location filename="../../gradsim/app/i18n.py" line="316"/>
         <source>bound does not apply with residual connections</source>
         <translation>有残差连接时该上界不适用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="197"/>
+        <location filename="../../gradsim/app/i18n.py" line="317"/>
         <source>bound applies to the top layer only</source>
         <translation>该上界只适用于最顶层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="198"/>
+        <location filename="../../gradsim/app/i18n.py" line="318"/>
         <source>bound unavailable: W_hh is not finite</source>
         <translation>无法计算上界:W_hh 含非有限值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="199"/>
+        <location filename="../../gradsim/app/i18n.py" line="319"/>
         <source>(curves on the &apos;last&apos; view)</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="228"/>
+        <location filename="../../gradsim/app/i18n.py" line="352"/>
+        <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
+        <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
+        <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="356"/>
+        <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
+        <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="359"/>
+        <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
+        <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="362"/>
+        <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
+        <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="365"/>
+        <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
+        <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="378"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="230"/>
+        <location filename="../../gradsim/app/i18n.py" line="380"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
+    </message>
+</context>
+<context>
+    <name>ViewBox</name>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="24"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="125"/>
+        <source>ViewBox options</source>
+        <translation>视图选项</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="25"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="126"/>
+        <source>View All</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="26"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="131"/>
+        <source>Mouse Mode</source>
+        <translation>鼠标模式</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="27"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="137"/>
+        <source>3 button</source>
+        <translation>三键</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="28"/>
+        <location filename="../../gradsim/app/pg_menus.py" line="138"/>
+        <source>1 button</source>
+        <translation>单键</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/pg_menus.py" line="29"/>
+        <source>axis</source>
+        <translation>轴</translation>
     </message>
 </context>
 </TS>
