@@ -11,6 +11,8 @@ A lecture is a TOML file::
                                         # "none" unsets an optional field)
     view = "last"                       # optional heatmap view: total | last | weight
     play = true                         # optional: start training when the step opens
+    stop_at = 200                       # optional, with play: pause by itself at this
+                                        # iteration (where the text's numbers were measured)
     title = { en = "...", zh = "..." }
     text = { en = "...", zh = "..." }
     equation = { en = "...", zh = "..." }   # optional; a plain string is used for both
@@ -32,7 +34,7 @@ from typing import Any
 from gradsim.config import ConfigError, RunConfig, field_specs, read_toml
 from gradsim.presets import list_presets
 
-__all__ = ["DEFAULT_LECTURE", "LANGUAGES", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
+__all__ = ["DEFAULT_LECTURE", "LANGUAGES", "STOP_AT_MAX", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
 
 #: Languages every text must have.
 LANGUAGES = ("en", "zh")
@@ -41,7 +43,9 @@ VIEWS = ("total", "last", "weight")
 #: The lecture the app's "Open the shipped lecture" opens.
 DEFAULT_LECTURE = "rnn-gradients"
 
-_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play"}
+_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at"}
+#: Largest stop_at a step may ask for.
+STOP_AT_MAX = 10_000_000
 _TOP_KEYS = {"title", "hide", "step", "description"}
 
 
@@ -57,6 +61,8 @@ class LectureStep:
     look: dict[str, str]
     view: str | None = None
     play: bool = False
+    #: Iterations after which the step's training pauses by itself (None: it runs on).
+    stop_at: int | None = None
 
     def config(self) -> RunConfig:
         """The preset's config with this step's overrides (validated at load time)."""
@@ -143,6 +149,10 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
     play = raw.get("play", False)
     if not isinstance(play, bool):
         raise ConfigError(f"{where}: field 'play' = {play!r}: must be true or false")
+    stop_at = raw.get("stop_at")
+    if stop_at is not None and (isinstance(stop_at, bool) or not isinstance(stop_at, int)
+                                or not 1 <= stop_at <= STOP_AT_MAX):
+        raise ConfigError(f"{where}: field 'stop_at' = {stop_at!r}: must be an integer from 1 to {STOP_AT_MAX}")
     return LectureStep(
         preset=preset,
         overrides=dict(overrides),
@@ -152,6 +162,7 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
         look=_texts(raw.get("look"), where, "look"),
         view=view,
         play=play,
+        stop_at=stop_at,
     )
 
 

@@ -110,3 +110,23 @@ def test_bad_lectures_name_the_file_the_step_and_the_field(tmp_path, text, step,
 def test_a_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="missing.toml"):
         load_lecture(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "true", '"200"', "10000001"])
+def test_stop_at_must_be_a_positive_integer(tmp_path, value):
+    p = _write(tmp_path, HEAD + GOOD_STEP.replace('preset = "vanishing"', f'preset = "vanishing"\nstop_at = {value}'))
+    with pytest.raises(ConfigError) as info:
+        load_lecture(p)
+    assert "step 1" in str(info.value) and "'stop_at'" in str(info.value)
+
+
+def test_stop_at_is_read_and_the_shipped_steps_stop_where_their_text_measured():
+    lec = load_lecture(shipped_lectures()[DEFAULT_LECTURE])
+    for step in lec.steps:
+        if not step.play:
+            assert step.stop_at is None
+            continue
+        # every playing step names the iteration count its numbers were measured at
+        assert step.stop_at is not None
+        assert f"{step.stop_at} iterations" in step.text["en"] or f"iteration {step.stop_at}" in step.text["en"] \
+            or "first iteration" in step.text["en"], (step.title["en"], step.stop_at)

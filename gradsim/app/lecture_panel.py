@@ -8,6 +8,8 @@ hides its controls), and shows them again when switched off.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
@@ -27,6 +29,22 @@ from gradsim.app import dialogs
 from gradsim.app.settings import open_settings
 from gradsim.config import ConfigError
 from gradsim.lecture import DEFAULT_LECTURE, Lecture, load_lecture, shipped_lectures
+
+_SCRIPT = re.compile(r"([_^])(?:\{([^{}]*)\}|\(([^()]*)\)|([A-Za-z0-9]+))")
+
+
+def equation_html(text: str) -> str:
+    """A lecture equation written as plain text (``h_{t−1}``, ``W_hh``, ``(γλ₁)^(T−k)``) as rich
+    text with real subscripts and superscripts: ``_x`` / ``_{…}`` sub, ``^{…}`` / ``^(…)`` sup
+    (the parentheses of ``^(…)`` only group the exponent and go). Runs of spaces are kept."""
+    def sub(m: re.Match) -> str:
+        tag = "sub" if m.group(1) == "_" else "sup"
+        braced, paren, word = m.group(2), m.group(3), m.group(4)
+        inner = braced if braced is not None else paren if paren is not None else word
+        return f"<{tag}>{inner}</{tag}>"
+
+    out = _SCRIPT.sub(sub, html.escape(text, quote=False))
+    return re.sub(r" {2,}", lambda m: "&nbsp;" * len(m.group(0)), out)
 
 if TYPE_CHECKING:  # pragma: no cover
     from gradsim.app.window import MainWindow
@@ -76,7 +94,7 @@ class LecturePanel(QWidget):
         self.equation = QLabel()
         self.equation.setObjectName("lectureEquation")
         self.equation.setWordWrap(True)
-        self.equation.setTextFormat(Qt.TextFormat.PlainText)
+        self.equation.setTextFormat(Qt.TextFormat.RichText)  # equation_html: sub- and superscripts
         self.equation.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.equation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.look = QLabel()
@@ -148,10 +166,14 @@ class LecturePanel(QWidget):
             k=self.index + 1, n=len(lec), title=step.get("title", lang)))
         self.text.setText(step.get("text", lang))
         eq_text = step.get("equation", lang)
-        self.equation.setText(eq_text)
+        self.equation.setText(equation_html(eq_text))
         self.equation.setVisible(bool(eq_text))
-        self.look.setText(QCoreApplication.translate("LecturePanel", "Look at: {what}").format(
-            what=step.get("look", lang)))
+        look = QCoreApplication.translate("LecturePanel", "Look at: {what}").format(what=step.get("look", lang))
+        if step.play and step.stop_at:
+            look += " " + QCoreApplication.translate(
+                "LecturePanel", "(trains to iteration {n}, where the numbers above were measured, then pauses)"
+            ).format(n=step.stop_at)
+        self.look.setText(look)
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(lec) - 1)
 
@@ -316,7 +338,7 @@ class LectureController:
             if i >= 0:
                 box.setCurrentIndex(i)
         if step.play:
-            s.play()
+            s.play(until=step.stop_at or 0)
         self.w._update_title()
         self.panel.index = self.index
         self.panel.render()

@@ -133,11 +133,13 @@ class Session(QObject):
         return 0 if self.last is None else self.last.step + 1
 
     # ------------------------------------------------------------ run control
-    def play(self) -> None:
+    def play(self, until: int = 0) -> None:
+        """Train until paused; with ``until`` > 0 the loop pauses by itself once the run has
+        done that many iterations (a lecture step's ``stop_at``), emitting :attr:`notice`."""
         if self._state == "running" or self._shut:
             return
         self._ensure_backend()
-        self._control(Command("play", self._next_seq()), "running")
+        self._control(Command("play", self._next_seq(), value=max(0, int(until))), "running")
 
     def pause(self) -> None:
         if self._state != "running":
@@ -307,6 +309,9 @@ class Session(QObject):
         elif isinstance(m, StateMsg):
             if m.seq >= self._ctl_seq and not m.playing:
                 self._set_state({"diverged": "diverged", "error": "error"}.get(m.reason, "paused"))
+                if m.reason == "until":
+                    self.notice.emit(self.tr("Paused at iteration %1, as the lecture step asks; Play goes on.")
+                                     .replace("%1", str(self.iteration)))
         elif isinstance(m, SpectrumMsg) and current:
             self.eigenvalues, self.eigen_step = m.eigenvalues, m.step
             self.spectrumChanged.emit()

@@ -11,7 +11,8 @@ competes with the GUI for the GIL (73 % of headless steps/s), a child process ke
 Protocol
 --------
 Commands (:class:`Command`, ``kind``): ``config`` (apply the live fields of
-``config``), ``play``, ``pause``, ``step`` (pause, then run exactly ``value`` more
+``config``), ``play`` (``value`` > 0: pause by itself once the run has done ``value``
+iterations), ``pause``, ``step`` (pause, then run exactly ``value`` more
 iterations), ``reset`` (rebuild from ``config`` as run ``value``), ``delay``
 (seconds between steps while playing), ``stop``.
 
@@ -117,7 +118,8 @@ class RolloutMsg:
 
 @dataclass(frozen=True)
 class StateMsg:
-    """The loop paused itself (``reason``: ``step``, ``diverged``, ``error``)."""
+    """The loop paused itself (``reason``: ``step``, ``diverged``, ``error``, ``until``:
+    the iteration count a ``play`` command asked to stop at)."""
 
     run_id: int
     seq: int
@@ -182,6 +184,7 @@ class TrainingLoop:
         self._trainer = None
         self._playing = False
         self._budget = 0  # iterations still owed to "step" commands
+        self._until = 0  # play pauses itself once the run has done this many iterations (0: never)
         self._delay = 0.0
         self._seq = 0
         self._stopped = False
@@ -261,16 +264,23 @@ class TrainingLoop:
             if self._trainer is None:
                 self._error("no model to train: fix the configuration and press Reset", "")
                 return
+            self._until = max(0, int(cmd.value))
+            done = self._trainer.step_count
+            if self._until and done >= self._until:  # already there: stay paused, say so
+                self._until = 0
+                self._out.append(StateMsg(self._run_id, self._seq, False, "until"))
+                return
             self._playing = True
             self._next_step_at = time.monotonic()
         elif kind == "pause":
             was_playing = self._playing
             self._playing = False
-            self._budget = 0
+            self._budget = self._until = 0
             if was_playing and self._trainer is not None:
                 self._extras(force=True)  # the paused picture shows the latest spectrum and roll-out
         elif kind == "step":
             self._playing = False
+            self._until = 0
             self._budget += max(1, int(cmd.value))
         elif kind == "delay":
             self._delay = max(0.0, float(cmd.value))
@@ -279,7 +289,7 @@ class TrainingLoop:
             self._apply(cmd.config)
         elif kind == "reset" and cmd.config is not None:
             self._playing = False
-            self._budget = 0
+            self._budget = self._until = 0
             self._build(cmd.config, int(cmd.value))
         else:
             raise ValueError(f"unknown command {cmd!r}")
@@ -348,6 +358,10 @@ class TrainingLoop:
             self._out.append(StateMsg(self._run_id, self._seq, False, "diverged"))
         elif stepping and self._budget == 0:
             self._out.append(StateMsg(self._run_id, self._seq, False, "step"))
+        elif self._playing and self._until and snap.step + 1 >= self._until:
+            self._playing = False
+            self._until = 0
+            self._out.append(StateMsg(self._run_id, self._seq, False, "until"))
         self._extras(force=not self._playing)
 
     def _extras(self, force: bool) -> None:

@@ -893,16 +893,21 @@
     </message>
     <message>
         <location filename="../../gradsim/app/i18n.py" line="274"/>
+        <source>field &apos;stop_at&apos; = %1: must be an integer from 1 to %2</source>
+        <translation>字段 &apos;stop_at&apos; = %1:必须是 1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="276"/>
         <source>field &apos;play&apos; = %1: must be true or false</source>
         <translation>字段 &apos;play&apos; = %1:必须是 true 或 false</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="276"/>
+        <location filename="../../gradsim/app/i18n.py" line="278"/>
         <source>field &apos;hide&apos; must be a list of control names, not %1</source>
         <translation>字段 &apos;hide&apos; 必须是控件名称的列表,而不是 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <location filename="../../gradsim/app/i18n.py" line="280"/>
         <source>field &apos;hide&apos;: unknown control %1 (known: %2)</source>
         <translation>字段 &apos;hide&apos;:未知控件 %1(已知:%2)</translation>
     </message>
@@ -1351,134 +1356,139 @@
 <context>
     <name>LecturePanel</name>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="129"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="147"/>
         <source>◀ Previous</source>
         <extracomment>Controls classroom mode hides when no lecture is open: the ones a class never needs. The UI language changed (the controller retranslates its menu and dock).</extracomment>
         <translation>◀ 上一步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="130"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="148"/>
         <source>Next ▶</source>
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="131"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="149"/>
         <source>Previous step (Ctrl+Left / PgUp)</source>
         <translation>上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="132"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="150"/>
         <source>Next step (Ctrl+Right / PgDown)</source>
         <translation>下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="135"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
         <source>No lecture open</source>
         <translation>没有打开的讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="137"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="155"/>
         <source>Lecture → Open the shipped lecture, or open a lecture file.</source>
         <translation>讲课 → 打开自带讲稿,或打开一个讲稿文件。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="147"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="165"/>
         <source>Step {k} / {n}: {title}</source>
         <translation>第 {k} / {n} 步:{title}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="171"/>
         <source>Look at: {what}</source>
         <translation>请观察:{what}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="230"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="173"/>
+        <source>(trains to iteration {n}, where the numbers above were measured, then pauses)</source>
+        <translation>(训练到第 {n} 次迭代——上面的数字就是在这里测得的——然后暂停)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="252"/>
         <source>Open the &amp;shipped lecture</source>
         <translation>打开自带讲稿(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="231"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="253"/>
         <source>Step through vanishing → clipping → LSTM and each seed&apos;s claim</source>
         <translation>逐步讲解 梯度消失 → 梯度裁剪 → LSTM,以及每篇种子材料的论断</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="233"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="255"/>
         <source>&amp;Open lecture file…</source>
         <translation>打开讲稿文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="234"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="256"/>
         <source>Load your own lecture script (TOML), validated first</source>
         <translation>载入你自己的讲稿 (TOML),先校验再使用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="235"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="257"/>
         <source>&amp;Next step</source>
         <translation>下一步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="236"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="258"/>
         <source>Next lecture step (Ctrl+Right / PgDown)</source>
         <translation>讲稿的下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="237"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="259"/>
         <source>&amp;Previous step</source>
         <translation>上一步(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="238"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="260"/>
         <source>Previous lecture step (Ctrl+Left / PgUp)</source>
         <translation>讲稿的上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="239"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="261"/>
         <source>&amp;Classroom mode</source>
         <translation>课堂模式(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="240"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="262"/>
         <source>Hide the controls the lecture does not need</source>
         <translation>隐藏讲稿用不到的控件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="241"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
         <source>Lecture</source>
         <translation>讲课</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="242"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
         <source>Show lecture &amp;panel</source>
         <translation>显示讲稿面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="243"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="265"/>
         <source>&amp;Lecture</source>
         <translation>讲课(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="255"/>
-        <location filename="../../gradsim/app/lecture_panel.py" line="278"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="277"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="300"/>
         <source>Cannot open lecture</source>
         <translation>无法打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="256"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="278"/>
         <source>No lecture is shipped with this install.</source>
         <translation>此安装没有附带讲稿。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
         <source>Open lecture</source>
         <translation>打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="286"/>
         <source>Lecture (*.toml);;All (*)</source>
         <translation>讲稿 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="324"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="346"/>
         <source>Lecture step {k} / {n}: {title}</source>
         <translation>讲稿第 {k} / {n} 步:{title}</translation>
     </message>
@@ -1486,98 +1496,98 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="326"/>
+        <location filename="../../gradsim/app/i18n.py" line="328"/>
         <source>loss</source>
         <extracomment>Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="327"/>
+        <location filename="../../gradsim/app/i18n.py" line="329"/>
         <source>gradient clipped</source>
         <translation>已裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="328"/>
+        <location filename="../../gradsim/app/i18n.py" line="330"/>
         <source>this iteration</source>
         <translation>本次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="329"/>
+        <location filename="../../gradsim/app/i18n.py" line="331"/>
         <source>prediction</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="330"/>
+        <location filename="../../gradsim/app/i18n.py" line="332"/>
         <source>target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="331"/>
+        <location filename="../../gradsim/app/i18n.py" line="333"/>
         <source>free-running roll-out</source>
         <translation>自由递推输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="332"/>
+        <location filename="../../gradsim/app/i18n.py" line="334"/>
         <source>spectral radius ρ</source>
         <translation>谱半径 ρ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="333"/>
+        <location filename="../../gradsim/app/i18n.py" line="335"/>
         <source>(γλ₁)^(T−1−t) bound</source>
         <translation>(γλ₁)^(T−1−t) 上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="334"/>
+        <location filename="../../gradsim/app/i18n.py" line="336"/>
         <source>ρ^(T−1−t) (eigenvalue rate)</source>
         <translation>ρ^(T−1−t)(特征值速率)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="335"/>
+        <location filename="../../gradsim/app/i18n.py" line="337"/>
         <source>bound</source>
         <translation>上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="337"/>
+        <location filename="../../gradsim/app/i18n.py" line="339"/>
         <source>norm γ</source>
         <translation>归一化 γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="338"/>
+        <location filename="../../gradsim/app/i18n.py" line="340"/>
         <source>norm β</source>
         <translation>归一化 β</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="340"/>
+        <location filename="../../gradsim/app/i18n.py" line="342"/>
         <source>no clipping</source>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="341"/>
+        <location filename="../../gradsim/app/i18n.py" line="343"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="342"/>
+        <location filename="../../gradsim/app/i18n.py" line="344"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="343"/>
+        <location filename="../../gradsim/app/i18n.py" line="345"/>
         <source>start</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="411"/>
+        <location filename="../../gradsim/app/i18n.py" line="413"/>
         <source>%1: thrown to w = %2, b = %3</source>
         <translation>%1:被甩到 w = %2, b = %3</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="414"/>
+        <location filename="../../gradsim/app/i18n.py" line="416"/>
         <source>%1 (layer %2)</source>
         <translation>%1(第 %2 层)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="417"/>
+        <location filename="../../gradsim/app/i18n.py" line="419"/>
         <source>readout %1</source>
         <translation>读出层 %1</translation>
     </message>
@@ -1793,47 +1803,47 @@ Training backend: %2.</source>
 <context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="453"/>
+        <location filename="../../gradsim/app/i18n.py" line="455"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="454"/>
+        <location filename="../../gradsim/app/i18n.py" line="456"/>
         <source>predict 0 (MSE 0.5)</source>
         <translation>恒预测 0 (MSE 0.5)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="457"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="456"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="457"/>
+        <location filename="../../gradsim/app/i18n.py" line="459"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="458"/>
+        <location filename="../../gradsim/app/i18n.py" line="460"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="459"/>
+        <location filename="../../gradsim/app/i18n.py" line="461"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="472"/>
+        <location filename="../../gradsim/app/i18n.py" line="474"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="474"/>
+        <location filename="../../gradsim/app/i18n.py" line="476"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
     </message>
@@ -2518,9 +2528,14 @@ Training backend: %2.</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../gradsim/app/session.py" line="318"/>
-        <source>applies on reset: %1</source>
+        <location filename="../../gradsim/app/session.py" line="313"/>
+        <source>Paused at iteration %1, as the lecture step asks; Play goes on.</source>
         <extracomment>Rows of the GUI-side history (per layer): the heatmap&apos;s height in rows. The desired config changed (edit, preset, file): controls refresh. Fields whose new values wait for Reset (tuple of names). A (re)built run: histories were replaced. Carries the RunInfo. New snapshots arrived (views redraw on their own timer, from the newest data). Divergence banner: the step, or None when cleared. A readable error (message, traceback); training is paused. Short human notice for the status bar.</extracomment>
+        <translation>按讲稿这一步的设定,在第 %1 次迭代暂停;按“运行”继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/session.py" line="323"/>
+        <source>applies on reset: %1</source>
         <translation>重置后生效:%1</translation>
     </message>
 </context>
@@ -2586,73 +2601,73 @@ Training backend: %2.</source>
 <context>
     <name>Theory</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="311"/>
+        <location filename="../../gradsim/app/i18n.py" line="313"/>
         <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
         <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="312"/>
+        <location filename="../../gradsim/app/i18n.py" line="314"/>
         <source>explosion possible: λ₁ &gt; 1/γ</source>
         <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="314"/>
+        <location filename="../../gradsim/app/i18n.py" line="316"/>
         <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
         <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="316"/>
+        <location filename="../../gradsim/app/i18n.py" line="318"/>
         <source>bound does not apply with residual connections</source>
         <translation>有残差连接时该上界不适用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="317"/>
+        <location filename="../../gradsim/app/i18n.py" line="319"/>
         <source>bound applies to the top layer only</source>
         <translation>该上界只适用于最顶层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="318"/>
+        <location filename="../../gradsim/app/i18n.py" line="320"/>
         <source>bound unavailable: W_hh is not finite</source>
         <translation>无法计算上界:W_hh 含非有限值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="319"/>
+        <location filename="../../gradsim/app/i18n.py" line="321"/>
         <source>(curves on the &apos;last&apos; view)</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="352"/>
+        <location filename="../../gradsim/app/i18n.py" line="354"/>
         <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
         <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
         <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="356"/>
+        <location filename="../../gradsim/app/i18n.py" line="358"/>
         <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="359"/>
+        <location filename="../../gradsim/app/i18n.py" line="361"/>
         <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="362"/>
+        <location filename="../../gradsim/app/i18n.py" line="364"/>
         <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
         <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="365"/>
+        <location filename="../../gradsim/app/i18n.py" line="367"/>
         <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
         <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="378"/>
+        <location filename="../../gradsim/app/i18n.py" line="380"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="380"/>
+        <location filename="../../gradsim/app/i18n.py" line="382"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
     </message>

@@ -164,3 +164,38 @@ def test_process_channel_round_trip_keeps_snapshots_immutable():
         snap.views["total"][0, 0] = 1.0
     with pytest.raises(TypeError):
         snap.views["new"] = np.zeros(1)  # type: ignore[index]
+
+
+def test_play_until_pauses_at_exactly_that_iteration(driver):
+    d = driver()
+    d.send("play", value=7)
+    d.wait_for(lambda: any(m.reason == "until" for m in d.of(StateMsg)))
+    time.sleep(0.15)  # nothing more may come
+    assert [m.snapshot.step for m in d.of(StepMsg)] == list(range(7))
+    state = d.of(StateMsg)[-1]
+    assert state.reason == "until" and not state.playing
+    # Play without a limit goes on; asking for an iteration already reached stays put.
+    d.send("play", value=5)
+    d.wait_for(lambda: sum(m.reason == "until" for m in d.of(StateMsg)) == 2)
+    time.sleep(0.1)
+    assert len(d.of(StepMsg)) == 7
+    d.send("play")
+    d.wait_for(lambda: len(d.of(StepMsg)) >= 12)
+    d.send("pause")
+    assert all(m.reason == "until" for m in d.of(StateMsg))
+
+
+def test_pause_and_reset_forget_the_limit(driver):
+    d = driver()
+    d.send("play", value=100_000)
+    d.wait_for(lambda: len(d.of(StepMsg)) >= 2)
+    d.send("pause")
+    time.sleep(0.1)
+    n = len(d.of(StepMsg))
+    d.send("play")  # a plain play after a pause: the old limit is gone
+    d.wait_for(lambda: len(d.of(StepMsg)) >= n + 3)
+    d.send("reset", config=d.loop._first, value=1)
+    d.send("play", value=2)
+    d.wait_for(lambda: any(m.reason == "until" for m in d.of(StateMsg)))
+    time.sleep(0.1)
+    assert [m.snapshot.step for m in d.of(StepMsg) if m.run_id == 1] == [0, 1]
