@@ -11,6 +11,7 @@ build a figure, :func:`export_widget`.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import uuid
@@ -121,12 +122,25 @@ def _log10_finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.asarray(x, dtype=np.float64)[keep], np.log10(y[keep])
 
 
+#: Background of a line's label: light enough that data under it stays visible.
+LABEL_FILL = (255, 255, 255, 160)
+
+
+def divergence_label_anchors(step: float, x: np.ndarray) -> list[tuple[float, float]]:
+    """Anchors of the "diverged at step N" label: right of the line when the line is in the
+    left half of the data (a divergence at step 0 would put the label off the plot), else left."""
+    x = np.asarray(x, dtype=np.float64)
+    mid = 0.5 * (float(np.nanmin(x)) + float(np.nanmax(x))) if x.size else step
+    side = 0.0 if step <= mid else 1.0
+    return [(side, 0.5), (side, 0.5)]
+
+
 def _text_line(pos: float, angle: int, pen, text: str, position: float, anchors) -> pg.InfiniteLine:
     # InfLineLabel runs str.format on its text ({value}); escape braces from user labels.
     text = text.replace("{", "{{").replace("}", "}}")
     line = pg.InfiniteLine(pos=pos, angle=angle, pen=pen, label=text, labelOpts={
         "position": position, "anchors": anchors, "color": pen.color(),
-        "fill": (255, 255, 255, 210)})
+        "fill": LABEL_FILL})
     line.label.setFont(_font(LEGEND_PT))
     return line
 
@@ -155,6 +169,16 @@ class _LogAxis(pg.AxisItem):
     def logTickStrings(self, values, scale, spacing):
         """Label log-mode ticks: 0.01 ... 1000 in decimals, beyond that as powers of ten."""
         return [_power_label(10.0 ** v) for v in values]
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
+        """Decades, then only 2 and 5 between them when the axis spans more than ~half a
+        decade: pyqtgraph labels all of 2…9, which pile up near the top of each decade."""
+        ticks = [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
+        if len(ticks) < 3:
+            mults = (1, 2, 5) if maxVal - minVal > 0.6 else (1, 2, 3, 4, 5, 6, 7, 8, 9)
+            minor = [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal)) for m in mults]
+            ticks.append((None, [x for x in minor if minVal < x < maxVal]))
+        return ticks
 
 
 class _StyledPlot(pg.PlotWidget):
@@ -235,7 +259,7 @@ class LossPlot(_StyledPlot):
             pen = pg.mkPen(PALETTE[3], width=2)
             self.addItem(_text_line(float(diverged_step), 90, pen,
                                     f"diverged at step {int(diverged_step)}",
-                                    0.85, [(1, 0.5), (1, 0.5)]))
+                                    0.85, divergence_label_anchors(float(diverged_step), x)))
         if baseline is not None and np.isfinite(baseline) and baseline > 0:
             pen = pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
             self.addItem(_text_line(float(np.log10(baseline)), 0, pen,

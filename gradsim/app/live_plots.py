@@ -17,7 +17,6 @@ app redraws up to 30 times a second:
 from __future__ import annotations
 
 import math
-import types
 
 import numpy as np
 import pyqtgraph as pg
@@ -50,27 +49,10 @@ def log10_finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _label_line(angle: int, color: str, position: float, anchors, style=Qt.PenStyle.SolidLine) -> pg.InfiniteLine:
     pen = pg.mkPen(color, width=2, style=style)
     line = pg.InfiniteLine(pos=0, angle=angle, pen=pen, label="", labelOpts={
-        "position": position, "anchors": anchors, "color": pen.color(), "fill": (255, 255, 255, 210)})
+        "position": position, "anchors": anchors, "color": pen.color(), "fill": plots.LABEL_FILL})
     line.label.setFont(plots._font(plots.LEGEND_PT))
     line.setVisible(False)
     return line
-
-
-def _log_tick_values(axis, min_val, max_val, size, std_ticks):
-    """Log-axis ticks whose minor labels do not pile up: decades, then 2 and 5 only
-    when the axis spans more than ~half a decade (pyqtgraph labels all of 2…9, which
-    overlap near the top of each decade)."""
-    ticks = [(spacing, t) for spacing, t in std_ticks if spacing >= 1.0]
-    if len(ticks) < 3:
-        mults = (1, 2, 5) if max_val - min_val > 0.6 else (1, 2, 3, 4, 5, 6, 7, 8, 9)
-        minor = [v + math.log10(m) for v in range(math.floor(min_val), math.ceil(max_val)) for m in mults]
-        ticks.append((None, [x for x in minor if min_val < x < max_val]))
-    return ticks
-
-
-def _tidy_log_axis(plot) -> None:
-    ax = plot.getAxis("left")
-    ax.logTickValues = types.MethodType(_log_tick_values, ax)
 
 
 class _LiveMixin:
@@ -82,13 +64,37 @@ class _LiveMixin:
     def _init_live(self, *, x_growth: float = 0.0, y_growth: float = 0.0, pad: float = 0.05) -> None:
         self.showGrid(x=False, y=False)
         release_title_width(self.plotItem)
-        _tidy_log_axis(self)
         self._items: dict[str, pg.PlotDataItem] = {}
         self._styles: dict[str, tuple[int, Qt.PenStyle]] = {}
         self.ranger = Ranger(self.getViewBox(), x_growth=x_growth, y_growth=y_growth, pad=pad)
         # A see-through legend: live data moves under it (the adding task's target sits
         # in the top-right corner, just where the builders put the legend).
         self.legend.setBrush((255, 255, 255, 150))
+        # pyqtgraph sizes the legend from its labels' laid-out widths, which stay stretched
+        # after a longer entry is gone; and a legend wider than the plot spills over the
+        # axis and is cut. Every resize of the legend goes through _fit_legend instead.
+        self._legend_update_size = self.legend.updateSize
+        self.legend.updateSize = self._fit_legend
+        self.plotItem.vb.sigResized.connect(lambda _vb: self._fit_legend())
+
+    #: A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable).
+    MIN_LEGEND_SCALE = 0.5
+    #: False: the plot keeps its legend hidden (its title says what the points are).
+    legend_wanted = True
+
+    def _fit_legend(self) -> None:
+        """Size the legend to its texts and scale it down to fit inside the plot."""
+        leg = self.legend
+        leg.setVisible(self.legend_wanted and bool(leg.items))  # no empty box before the first curve
+        for _sample, label in leg.items:
+            label.resize(label.minimumWidth(), label.minimumHeight())
+        self._legend_update_size()
+        width = leg.width()
+        room = self.plotItem.vb.width() - 16
+        scale = 1.0 if width <= 0 or room <= 0 else max(self.MIN_LEGEND_SCALE, min(1.0, room / width))
+        if abs(scale - leg.scale()) > 1e-3:
+            leg.setScale(scale)
+        leg.setOffset(leg.opts["offset"])  # re-anchor the (scaled) box to its corner
 
     def _fit(self, xs: list, ys: list) -> None:
         """Keep the spans of these arrays (x and y separately) in view."""
@@ -199,6 +205,9 @@ class LiveLossPlot(_LiveMixin, plots.LossPlot):
                 self.legend.removeItem(self._clips)
         if diverged_at is not None:
             self._div.setPos(float(diverged_at))
+            # the label on the side of the line with room (at step 0 the left side is off-plot)
+            self._div.label.anchors = plots.divergence_label_anchors(float(diverged_at), x)
+            self._div.label.updatePosition()
             self._div.label.setFormat(QCoreApplication.translate("LivePlots", "diverged at step %1")
                                       .replace("%1", str(int(diverged_at))))
         self._div.setVisible(diverged_at is not None)
@@ -516,6 +525,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
                                           brush=pg.mkBrush(plots.PALETTE[0]))
         self.addItem(self._points)
         # The title says what the points are; a legend would hide some of them.
+        self.legend_wanted = False
         self.legend.setVisible(False)
         set_title(self.plotItem, "eig(W_hh)", self.font_scale)
 

@@ -302,6 +302,14 @@ class PlotsPanel(QWidget):
         self.heatmap.clear_data()
         for plot in (self.loss, self.predictions, self.profile, self.spectrum, self.spectral, self.grad_norms):
             plot.reset_view()
+        # Until the first iteration arrives (a paused step, a lecture step without play) the
+        # empty axes show the new run's extent, not the last run's.
+        T = (info.config if info is not None else self.session.config).seq_len
+        for plot in (self.predictions, self.profile):
+            plot.ranger.fit((0.0, T - 1.0), None)
+        self.heatmap.ranger.fit((0.0, float(T)), (0.0, 10.0))
+        for plot in (self.loss, self.spectral, self.grad_norms):
+            plot.ranger.fit((0.0, 10.0), None)
         self._spectrum_dirty = self._rollout_dirty = True
         self.request_redraw(full=True)
 
