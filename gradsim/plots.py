@@ -151,7 +151,7 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def _power_label(value: float) -> str:
     """Return ``value`` as plain decimals when short, else as m·10ᵏ."""
     if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.3g}"
+        return f"{value:.4g}"  # 1000, not .3g's 1e+03
     mantissa, exponent = f"{value:.1e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -130,3 +130,13 @@ def test_stop_at_is_read_and_the_shipped_steps_stop_where_their_text_measured():
         assert step.stop_at is not None
         assert f"{step.stop_at} iterations" in step.text["en"] or f"iteration {step.stop_at}" in step.text["en"] \
             or "first iteration" in step.text["en"], (step.title["en"], step.stop_at)
+
+
+def test_the_chinese_equations_have_no_english_words():
+    import re
+
+    lec = load_lecture(shipped_lectures()[DEFAULT_LECTURE])
+    maths = {"diag", "tanh", "max", "min", "relu", "out"}  # function names and n_out
+    for step in lec.steps:
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", step.get("equation", "zh")) if w not in maths]
+        assert not words, (step.title["en"], words)

@@ -180,6 +180,7 @@ def test_log_axis_labels():
     assert plots._power_label(2e-5) == "2·10⁻⁵"
     assert plots._power_label(0.02) == "0.02"
     assert plots._power_label(1e4) == "10⁴"
+    assert plots._power_label(1000.0) == "1000"  # not 1e+03 on the loss axis
 
 
 def test_prediction_plot(qtbot, tmp_path):

@@ -501,11 +501,18 @@ class LiveSeriesPlot(_LiveMixin, plots.SeriesPlot):
             xs.append(x)
             ys.append(y)
         ok = reference is not None and (not self._log_y or reference > 0)
+        ref_y = (math.log10(reference) if self._log_y else reference) if ok else None
+        spans = [sp for sp in (finite_span(y) for y in ys if len(y)) if sp]
         if ys and ok:
-            ys.append(np.array([math.log10(reference) if self._log_y else reference]))
+            ys.append(np.array([ref_y]))
         self._fit(xs, ys)
         if ok:
-            self._ref.setPos(math.log10(reference) if self._log_y else reference)
+            self._ref.setPos(ref_y)
+            # the label above the line, or below it when the line is the top of the plot
+            # (1/γ = 4 over a σ_max of 1.5 was cut at the top edge)
+            top = not spans or ref_y >= max(hi for _, hi in spans)
+            self._ref.label.anchors = [(0, 0), (0, 0)] if top else [(0, 1), (0, 1)]
+            self._ref.label.updatePosition()
             text = reference_label or f"{reference:g}"
             self._ref.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
         self._ref.setVisible(ok)
@@ -534,7 +541,13 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         ev = ev[np.isfinite(ev)]
         self._points.setData(ev.real, ev.imag)
         rho = float(np.abs(ev).max()) if ev.size else float("nan")
-        where = f" (layer {layer + 1})" if layer is not None else ""
-        set_title(self.plotItem, f"eig(W_hh){where}, ρ = {rho:.3g}", self.font_scale)
+        # compact ρ (1.7·10⁴, not 1.66e+04): a narrow plot cuts a long title at the right
+        value = plots._power_label(rho) if math.isfinite(rho) else "—"
+        if layer is None:
+            title = QCoreApplication.translate("LivePlots", "eig(W_hh), ρ = %1").replace("%1", value)
+        else:
+            title = (QCoreApplication.translate("LivePlots", "eig(W_hh) (layer %1), ρ = %2")
+                     .replace("%2", value).replace("%1", str(layer + 1)))
+        set_title(self.plotItem, title, self.font_scale)
         r = max(1.0, rho if math.isfinite(rho) else 1.0)
         self._fit([np.array([-r, r])], [np.array([-r, r])])

@@ -1595,10 +1595,21 @@
 <context>
     <name>LivePlots</name>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="202"/>
+        <location filename="../../gradsim/app/live_plots.py" line="211"/>
         <source>diverged at step %1</source>
-        <extracomment>Smooth curves up to this many points get a wide antialiased pen.</extracomment>
+        <extracomment>Smooth curves up to this many points get a wide antialiased pen. A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable). False: the plot keeps its legend hidden (its title says what the points are).</extracomment>
         <translation>在第 %1 步发散</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/live_plots.py" line="547"/>
+        <source>eig(W_hh), ρ = %1</source>
+        <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile.</extracomment>
+        <translation>W_hh 的特征值, ρ = %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/live_plots.py" line="549"/>
+        <source>eig(W_hh) (layer %1), ρ = %2</source>
+        <translation>W_hh 的特征值(第 %1 层), ρ = %2</translation>
     </message>
 </context>
 <context>
@@ -1961,12 +1972,12 @@ Training backend: %2.</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="378"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="386"/>
         <source> — layer %1</source>
         <translation> — 第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="390"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="398"/>
         <source>Newest profile (%1)</source>
         <translation>最新梯度剖面(%1)</translation>
     </message>

@@ -99,3 +99,15 @@ def test_log_axis_minor_ticks_do_not_pile_up(qapp):
     wide = minors(-1.0, 0.3)  # 1.3 decades: 2 and 5 between the decades, never 0.7 0.8 0.9
     assert {0.2, 0.5} <= set(wide) <= {0.1, 0.2, 0.5, 1.0, 2.0}, wide
     assert 0.3 in minors(-0.9, -0.4)  # under 0.6 of a decade: every integer multiple
+
+
+def test_reference_label_goes_below_a_line_at_the_top(qtbot):
+    from gradsim.app.live_plots import LiveSeriesPlot
+
+    p = LiveSeriesPlot(title="ρ and σ_max")
+    qtbot.addWidget(p)
+    steps = np.arange(10.0)
+    p.update_data(steps, {"σ_max": np.linspace(1.0, 1.5, 10)}, reference=4.0, reference_label="1/γ = 4")
+    assert p._ref.label.anchors == [(0, 0), (0, 0)]  # 1/γ = 4 is the top of the plot: label under it
+    p.update_data(steps, {"σ_max": np.linspace(1.0, 3.0, 10)}, reference=1.0, reference_label="1/γ = 1")
+    assert p._ref.label.anchors == [(0, 1), (0, 1)]
