@@ -101,6 +101,9 @@ class LecturePanel(QWidget):
         self.look.setObjectName("lectureLook")
         self.look.setWordWrap(True)
         self.look.setTextFormat(Qt.TextFormat.PlainText)
+        # With no lecture open: one click to the shipped one (the controller connects it).
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("lectureOpenShipped")
         self.prev_button = QPushButton()
         self.prev_button.setObjectName("lecturePrev")
         self.next_button = QPushButton()
@@ -118,6 +121,7 @@ class LecturePanel(QWidget):
         layout.addWidget(self.text)
         layout.addWidget(self.equation)
         layout.addWidget(self.look)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.scale = 1.0
@@ -149,6 +153,8 @@ class LecturePanel(QWidget):
         self.prev_button.setToolTip(QCoreApplication.translate("LecturePanel", "Previous step (Ctrl+Left / PgUp)"))
         self.next_button.setToolTip(QCoreApplication.translate("LecturePanel", "Next step (Ctrl+Right / PgDown)"))
         lec = self.lecture
+        self.open_button.setText(QCoreApplication.translate("LecturePanel", "Open the shipped lecture"))
+        self.open_button.setVisible(lec is None)
         if lec is None:
             self.lecture_title.setText(QCoreApplication.translate("LecturePanel", "No lecture open"))
             self.step_title.setText("")
@@ -197,6 +203,7 @@ class LectureController:
         self.panel = LecturePanel()
         self.panel.prev_button.clicked.connect(self.previous)
         self.panel.next_button.clicked.connect(self.next)
+        self.panel.open_button.clicked.connect(self.open_shipped_lecture)
         self.dock = QDockWidget(window)
         self.dock.setObjectName("lectureDock")
         self.dock.setWidget(self.panel)

@@ -1356,139 +1356,144 @@
 <context>
     <name>LecturePanel</name>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="147"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="151"/>
         <source>◀ Previous</source>
         <extracomment>Controls classroom mode hides when no lecture is open: the ones a class never needs. The UI language changed (the controller retranslates its menu and dock).</extracomment>
         <translation>◀ 上一步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="148"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="152"/>
         <source>Next ▶</source>
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="149"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
         <source>Previous step (Ctrl+Left / PgUp)</source>
         <translation>上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="150"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="154"/>
         <source>Next step (Ctrl+Right / PgDown)</source>
         <translation>下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="156"/>
+        <source>Open the shipped lecture</source>
+        <translation>打开自带讲稿</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="159"/>
         <source>No lecture open</source>
         <translation>没有打开的讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="155"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="161"/>
         <source>Lecture → Open the shipped lecture, or open a lecture file.</source>
         <translation>讲课 → 打开自带讲稿,或打开一个讲稿文件。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="165"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="171"/>
         <source>Step {k} / {n}: {title}</source>
         <translation>第 {k} / {n} 步:{title}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="171"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="177"/>
         <source>Look at: {what}</source>
         <translation>请观察:{what}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="173"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="179"/>
         <source>(trains to iteration {n}, where the numbers above were measured, then pauses)</source>
         <translation>(训练到第 {n} 次迭代——上面的数字就是在这里测得的——然后暂停)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="252"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="259"/>
         <source>Open the &amp;shipped lecture</source>
         <translation>打开自带讲稿(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="253"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="260"/>
         <source>Step through vanishing → clipping → LSTM and each seed&apos;s claim</source>
         <translation>逐步讲解 梯度消失 → 梯度裁剪 → LSTM,以及每篇种子材料的论断</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="255"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="262"/>
         <source>&amp;Open lecture file…</source>
         <translation>打开讲稿文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="256"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
         <source>Load your own lecture script (TOML), validated first</source>
         <translation>载入你自己的讲稿 (TOML),先校验再使用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="257"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
         <source>&amp;Next step</source>
         <translation>下一步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="258"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="265"/>
         <source>Next lecture step (Ctrl+Right / PgDown)</source>
         <translation>讲稿的下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="259"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="266"/>
         <source>&amp;Previous step</source>
         <translation>上一步(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="260"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="267"/>
         <source>Previous lecture step (Ctrl+Left / PgUp)</source>
         <translation>讲稿的上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="261"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="268"/>
         <source>&amp;Classroom mode</source>
         <translation>课堂模式(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="262"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="269"/>
         <source>Hide the controls the lecture does not need</source>
         <translation>隐藏讲稿用不到的控件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="270"/>
         <source>Lecture</source>
         <translation>讲课</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="271"/>
         <source>Show lecture &amp;panel</source>
         <translation>显示讲稿面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="265"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="272"/>
         <source>&amp;Lecture</source>
         <translation>讲课(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="277"/>
-        <location filename="../../gradsim/app/lecture_panel.py" line="300"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="284"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="307"/>
         <source>Cannot open lecture</source>
         <translation>无法打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="278"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
         <source>No lecture is shipped with this install.</source>
         <translation>此安装没有附带讲稿。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="292"/>
         <source>Open lecture</source>
         <translation>打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="286"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="293"/>
         <source>Lecture (*.toml);;All (*)</source>
         <translation>讲稿 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="346"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="353"/>
         <source>Lecture step {k} / {n}: {title}</source>
         <translation>讲稿第 {k} / {n} 步:{title}</translation>
     </message>

@@ -227,3 +227,16 @@ def test_equations_get_real_sub_and_superscripts():
     assert equation_html("(γλ₁)^(T−k) < 1") == "(γλ₁)<sup>T−k</sup> &lt; 1"
     assert equation_html("a^{2}  ⇒  b") == "a<sup>2</sup>&nbsp;&nbsp;⇒&nbsp;&nbsp;b"
     assert equation_html("g ← g · min(1, θ / ‖g‖)") == "g ← g · min(1, θ / ‖g‖)"
+
+
+def test_the_empty_panel_opens_the_shipped_lecture_in_one_click(qtbot, make_window, ready):
+    w = make_window()
+    ready(qtbot, w.session)
+    ctl = w.lecture
+    ctl.dock.show()
+    button = ctl.panel.open_button
+    assert not button.isHidden() and button.text()
+    button.click()
+    assert ctl.lecture is not None and ctl.index == 0
+    assert button.isHidden()
+    w.session.pause()
