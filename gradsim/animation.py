@@ -298,7 +298,9 @@ class FrameRecorder:
         """The heatmap's colour levels (log10 low, high) shared by every frame."""
         return _log_range(f.heat for f in self.kept()) or (-1.0, 1.0)
 
-    def _ranges(self, frames: list[FrameData], loss_curve=None) -> dict:
+    def ranges(self, frames: list[FrameData], loss_curve=None) -> dict:
+        """Axis ranges and colour levels shared by ``frames`` (pass them to :meth:`render`
+        so that every frame of one animation has the same axes)."""
         last = frames[-1]
         total = max(self.total_steps or 0, last.step + 1)
         T = max(len(f.profile) for f in frames)
@@ -379,7 +381,7 @@ class FrameRecorder:
             # a preview of one frame: its own loss curve and ranges, the recording untouched
             loss_curve = (np.asarray(frame.loss_steps, dtype=np.float64), np.asarray(frame.loss, dtype=np.float64),
                           None if frame.clipped_steps is None else np.asarray(frame.clipped_steps, dtype=np.float64))
-            ranges = self._ranges([frame], loss_curve)
+            ranges = self.ranges([frame], loss_curve)
         else:
             loss_curve = self._loss
         loss_steps, loss, clipped = loss_curve
@@ -438,7 +440,7 @@ class FrameRecorder:
         frames = self.kept()
         if not frames:
             raise ValueError("no frames recorded")
-        ranges = self._ranges(frames)
+        ranges = self.ranges(frames)
         for f in frames:
             yield self.render(f, ranges)
 
@@ -456,7 +458,7 @@ class FrameRecorder:
             it = self.frames()
             if writer.needs_reference:
                 # one palette for every GIF frame, from the fullest frame: the last
-                ranges = self._ranges(frames)
+                ranges = self.ranges(frames)
                 writer.set_reference(self.render(frames[-1], ranges))
             for i, image in enumerate(it):
                 writer.append(image)
@@ -778,7 +780,7 @@ def record_run(cfg: RunConfig, steps: int, out_path: str | Path, fps: int = DEFA
             if progress is not None:
                 progress("train", i + 1, steps)
         frames = recorder.kept()
-        ranges = recorder._ranges(frames)
+        ranges = recorder.ranges(frames)
         with recorder:
             if writer.needs_reference:
                 writer.set_reference(recorder.render(frames[-1], ranges))

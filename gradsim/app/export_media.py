@@ -128,7 +128,7 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
     progress.setMinimumDuration(300)
     progress.setValue(0)
     try:
-        ranges = recorder._ranges(kept)
+        ranges = recorder.ranges(kept)
         if writer.needs_reference:
             writer.set_reference(recorder.render(kept[-1], ranges))
         for k, f in enumerate(kept):
