@@ -440,3 +440,24 @@ def test_reset_clears_step_count_and_divergence_and_reproduces():
     tr.reset()
     assert tr.step_count == 0 and tr.diverged_at is None
     assert [tr.step().loss for _ in range(3)] == first
+
+
+def test_a_skipped_update_leaves_batch_norm_statistics_as_they_were(monkeypatch):
+    tr = Trainer(_cfg(norm="batch", optimizer="adam", lr=0.01))
+    tr.step()
+    real = trainer_mod.capture
+
+    def poisoned(net, task, batch, state, cfg):
+        cap = real(net, task, batch, state, cfg)  # a finite forward: the statistics move here
+        cap.loss = torch.tensor(float("nan"))
+        return cap
+
+    monkeypatch.setattr(trainer_mod, "capture", poisoned)
+    before = [b.detach().clone() for b in tr.net.buffers()]
+    assert before  # running_mean, running_var, num_batches_tracked
+    snap = tr.step()
+    assert snap.diverged
+    assert all(torch.equal(a, b) for a, b in zip(before, tr.net.buffers()))
+    monkeypatch.setattr(trainer_mod, "capture", real)
+    tr.step()  # and a good step moves them again
+    assert not all(torch.equal(a, b) for a, b in zip(before, tr.net.buffers()))

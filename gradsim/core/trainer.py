@@ -4,8 +4,9 @@ an immutable :class:`Snapshot` of plain numpy copies (safe to hand to another th
 Between steps it accepts a changed config (:meth:`Trainer.apply_config`): optimiser
 settings, remedies, clipping, truncation and activation apply at the next step;
 fields in :data:`gradsim.config.RESET_FIELDS` wait for :meth:`Trainer.reset`.
-A non-finite loss or gradient skips that update (the weights keep their last finite
-values) and the snapshot says ``diverged``; training may go on.
+A non-finite loss or gradient skips that update (the weights, the optimiser's state and
+batch norm's running statistics keep their last finite values) and the snapshot says
+``diverged``; training may go on.
 """
 
 from __future__ import annotations
@@ -226,8 +227,12 @@ class Trainer:
         self._last_batch = batch
         state = self._initial_state()
         rho, sigma, spec_step = self._measure_spectrum()
+        buffers = None
         if cfg.norm == "batch":
             net.train()
+            # batch norm's running statistics move in the forward pass: kept, so that a
+            # skipped (diverged) update leaves the whole model as it was
+            buffers = [(b, b.detach().clone()) for b in net.buffers()]
         cap = capture(net, self._task, batch, state, cfg)
         names = [n for n, _ in net.named_parameters()]
         grads = [cap.grads[n] for n in names]
@@ -256,6 +261,10 @@ class Trainer:
                 self._opt.state.update(opt_backup)
                 finite = False
         diverged = not finite
+        if diverged and buffers:
+            with torch.no_grad():
+                for b, saved in buffers:
+                    b.copy_(saved)
         if diverged:
             if self._diverged_at is None:
                 self._diverged_at = self._step
