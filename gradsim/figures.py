@@ -12,7 +12,7 @@ from gradsim.config import RunConfig
 
 if TYPE_CHECKING:  # keep `gradsim --help` and bad-input errors free of the torch import
     from gradsim.core.history import History
-    from gradsim.core.trainer import Snapshot
+    from gradsim.core.snapshot import Snapshot
 
 __all__ = ["render_run_figures", "prediction_series", "task_baseline", "HEATMAP_VIEW_TITLES"]
 

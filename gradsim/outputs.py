@@ -30,7 +30,7 @@ import numpy as np
 
 from gradsim.config import RunConfig, atomic_write_bytes, atomic_write_text, config_to_toml
 from gradsim.core.history import History
-from gradsim.core.trainer import Snapshot
+from gradsim.core.snapshot import Snapshot
 
 __all__ = [
     "METRIC_COLUMNS",

@@ -93,7 +93,7 @@ class _Figure:
 
 
 def _gamma(cfg: RunConfig) -> float | None:
-    from gradsim.core.cells import GAMMA
+    from gradsim.core.theory import GAMMA
 
     return GAMMA[cfg.activation] if cfg.cell == "rnn" else None
 

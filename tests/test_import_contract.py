@@ -24,6 +24,7 @@ CORE_MODULES = [
     "gradsim.core.bptt",
     "gradsim.core.remedies",
     "gradsim.core.trainer",
+    "gradsim.core.snapshot",
     "gradsim.core.history",
     "gradsim.core.loop",
     "gradsim.core.theory",
@@ -67,6 +68,21 @@ def test_a_full_training_step_loads_no_qt():
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_app_window_loads_no_torch():
+    """The GUI process only receives snapshots: torch (about 1.3 s and 300 MB) stays in the
+    training process. gradsim.core.snapshot and theory.GAMMA exist for this."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    code = (
+        "import json, sys\n"
+        "import gradsim.app.launch, gradsim.app.window, gradsim.app.session, gradsim.core.loop\n"
+        "from gradsim.core.loop import decode\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 
 

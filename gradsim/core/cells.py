@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from gradsim.config import RunConfig
+from gradsim.core.theory import GAMMA
 
 __all__ = [
     "GATES",
@@ -30,8 +31,6 @@ __all__ = [
 #: Number of H×H blocks stacked in W_hh per cell type.
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
-#: Upper bound γ of |f'| per activation (DOMAIN.md); leaky_relu's is 1 as well.
-GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "leaky_relu": 1.0, "identity": 1.0}
 
 
 def activation_fn(name: str, slope: float = 0.01):

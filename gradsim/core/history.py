@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from gradsim.core.trainer import Snapshot
+from gradsim.core.snapshot import Snapshot
 
 __all__ = ["DecimatingBuffer", "History", "SCALARS"]
 

@@ -95,7 +95,7 @@ class RunInfo:
 @dataclass(frozen=True)
 class StepMsg:
     run_id: int
-    snapshot: Any  # gradsim.core.trainer.Snapshot (kept untyped: no torch import here)
+    snapshot: Any  # gradsim.core.snapshot.Snapshot
 
 
 @dataclass(frozen=True)
@@ -418,7 +418,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 def decode(batch: list) -> list:
     """Inverse of the child's encoding: rebuild immutable Snapshots."""
-    from gradsim.core.trainer import Snapshot
+    from gradsim.core.snapshot import Snapshot
 
     out = []
     for m in batch:

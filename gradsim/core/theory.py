@@ -33,7 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from gradsim.core.cells import GAMMA
+#: Upper bound γ of |f'| per activation (DOMAIN.md); leaky_relu's is 1 as well. Here, not in
+#: :mod:`gradsim.core.cells`, so that the theory (and the app's GUI process) needs no torch.
+GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "leaky_relu": 1.0, "identity": 1.0}
 
 __all__ = [
     "BADGE_VANISHING",

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 import torch
@@ -24,6 +22,7 @@ from gradsim.config import RESET_FIELDS, ConfigError, RunConfig
 from gradsim.core.bptt import VIEWS, capture, release_scratch, has_fast_path
 from gradsim.core.cells import GAMMA, RecurrentNet, init_network, unrolled_forward
 from gradsim.core.remedies import apply_remedies
+from gradsim.core.snapshot import Snapshot
 from gradsim.core.tasks import make_task
 
 __all__ = ["Snapshot", "Trainer", "resolve_device", "spectrum_interval"]
@@ -33,34 +32,6 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, copy=True)
     a.setflags(write=False)
     return a
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One iteration's measurements, computed from the weights BEFORE its update.
-
-    Arrays are read-only numpy copies. ``views[name]`` has shape (layers, seq_len) for
-    name in ``total``, ``last``, ``weight``; ``prediction`` / ``target`` are (seq_len,
-    outputs) of batch sample 0 (``target`` is NaN at steps without a target).
-    """
-
-    step: int
-    loss: float
-    grad_norm: float
-    grad_norm_after: float
-    clipped: bool
-    diverged: bool
-    diverged_at: int | None
-    spectral_radius: float
-    sigma_max: float
-    spectrum_step: int
-    views: Mapping[str, np.ndarray]
-    param_grad_norms: Mapping[str, float]
-    prediction: np.ndarray
-    target: np.ndarray
-    inputs: np.ndarray
-    step_seconds: float
-    fast_path: bool = field(default=True)
 
 
 def resolve_device(name: str) -> torch.device:
