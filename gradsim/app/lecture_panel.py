@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -114,15 +117,25 @@ class LecturePanel(QWidget):
         buttons.addWidget(self.prev_button)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
+        # The texts scroll (presentation fonts, a long step, a short window); the buttons
+        # stay in view below them.
+        content = QWidget()
+        content.setObjectName("lectureContent")
+        texts = QVBoxLayout(content)
+        texts.setContentsMargins(0, 0, 0, 0)
+        for w in (self.lecture_title, self.step_title, self.text, self.equation, self.look):
+            texts.addWidget(w)
+        texts.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        texts.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("lectureScroll")
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(self.lecture_title)
-        layout.addWidget(self.step_title)
-        layout.addWidget(self.text)
-        layout.addWidget(self.equation)
-        layout.addWidget(self.look)
-        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
         self.scale = 1.0
         self.lecture: Lecture | None = None
@@ -135,7 +148,10 @@ class LecturePanel(QWidget):
         self.render()
 
     def _sizes(self) -> tuple[float, float, float]:
-        base = self.font().pointSizeF()
+        # The application's font, not this widget's: in presentation mode the window's style
+        # sheet has already enlarged the latter, and scaling it again gave double-size text
+        # that overflowed the dock (lecture opened after F11).
+        base = QApplication.font().pointSizeF()
         base = base if base > 0 else 10.0
         return base * self.scale, base * 1.25 * self.scale, base * 1.45 * self.scale
 
@@ -167,6 +183,9 @@ class LecturePanel(QWidget):
             return
         lang = lecture_language()
         step = lec.step(self.index)
+        if getattr(self, "_shown_index", None) != (id(lec), self.index):
+            self._shown_index = (id(lec), self.index)
+            self.scroll.verticalScrollBar().setValue(0)  # a new step starts at its title
         self.lecture_title.setText(lec.get_title(lang))
         self.step_title.setText(QCoreApplication.translate("LecturePanel", "Step {k} / {n}: {title}").format(
             k=self.index + 1, n=len(lec), title=step.get("title", lang)))

@@ -8,7 +8,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from gradsim.app.lecture_panel import DEFAULT_HIDDEN, lecture_language
 from gradsim.app.settings import open_settings
@@ -240,3 +241,47 @@ def test_the_empty_panel_opens_the_shipped_lecture_in_one_click(qtbot, make_wind
     assert ctl.lecture is not None and ctl.index == 0
     assert button.isHidden()
     w.session.pause()
+
+
+def test_presentation_scales_the_lecture_text_once_whatever_the_order(qtbot, make_window, ready):
+    import re
+
+    from PySide6.QtWidgets import QApplication
+
+    from gradsim.app.presentation import FONT_SCALE
+
+    def body_pt(ctl) -> float:
+        return float(re.search(r"font-size: ([\d.]+)pt", ctl.panel.text.styleSheet()).group(1))
+
+    want = QApplication.font().pointSizeF() * FONT_SCALE
+    w = make_window()
+    ready(qtbot, w.session)
+    w.toggle_presentation(True)  # F11 first, lecture second (was scaled twice: text overflowed)
+    assert w.lecture.open_shipped_lecture()
+    assert body_pt(w.lecture) == pytest.approx(want, abs=0.1)
+    w.toggle_presentation(False)
+    assert body_pt(w.lecture) == pytest.approx(want / FONT_SCALE, abs=0.1)
+    w.toggle_presentation(True)  # lecture first, F11 second
+    assert body_pt(w.lecture) == pytest.approx(want, abs=0.1)
+    w.toggle_presentation(False)
+    w.session.pause()
+
+
+def test_a_long_step_scrolls_instead_of_overlapping(qtbot):
+    from gradsim.app.lecture_panel import LecturePanel
+
+    panel = LecturePanel()
+    qtbot.addWidget(panel)
+    panel.lecture = load_lecture(shipped_lectures()["rnn-gradients"])
+    panel.render()
+    panel.resize(300, 260)
+    panel.show()
+    QApplication.processEvents()
+    bar = panel.scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the texts scroll inside the panel
+    bar.setValue(bar.maximum())
+    panel.index = 1
+    panel.render()
+    assert bar.value() == 0  # a new step starts at its title
+    # the buttons stay below the scrolling part, inside the panel
+    assert panel.next_button.isVisible() and panel.next_button.geometry().bottom() <= panel.height()
