@@ -13,6 +13,8 @@ A lecture is a TOML file::
     play = true                         # optional: start training when the step opens
     stop_at = 200                       # optional, with play: pause by itself at this
                                         # iteration (where the text's numbers were measured)
+    delay = 0.025                       # optional: seconds between iterations (the speed
+                                        # slider; 0 = flat out), so the class sees it build up
     title = { en = "...", zh = "..." }
     text = { en = "...", zh = "..." }
     equation = { en = "...", zh = "..." }   # optional; a plain string is used for both
@@ -43,7 +45,7 @@ VIEWS = ("total", "last", "weight")
 #: The lecture the app's "Open the shipped lecture" opens.
 DEFAULT_LECTURE = "rnn-gradients"
 
-_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at"}
+_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay"}
 #: Largest stop_at a step may ask for.
 STOP_AT_MAX = 10_000_000
 _TOP_KEYS = {"title", "hide", "step", "description"}
@@ -63,6 +65,8 @@ class LectureStep:
     play: bool = False
     #: Iterations after which the step's training pauses by itself (None: it runs on).
     stop_at: int | None = None
+    #: Seconds between iterations while the step plays (None: the speed stays as it is).
+    delay: float | None = None
 
     def config(self) -> RunConfig:
         """The preset's config with this step's overrides (validated at load time)."""
@@ -153,6 +157,10 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
     if stop_at is not None and (isinstance(stop_at, bool) or not isinstance(stop_at, int)
                                 or not 1 <= stop_at <= STOP_AT_MAX):
         raise ConfigError(f"{where}: field 'stop_at' = {stop_at!r}: must be an integer from 1 to {STOP_AT_MAX}")
+    delay = raw.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))
+                              or not 0.0 <= delay <= 1.0):
+        raise ConfigError(f"{where}: field 'delay' = {delay!r}: must be a number of seconds from 0 to 1")
     return LectureStep(
         preset=preset,
         overrides=dict(overrides),
@@ -163,6 +171,7 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
         view=view,
         play=play,
         stop_at=stop_at,
+        delay=None if delay is None else float(delay),
     )
 
 

@@ -112,12 +112,15 @@ def test_a_missing_file_is_a_config_error(tmp_path):
         load_lecture(tmp_path / "missing.toml")
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "1.5", "true", '"200"', "10000001"])
-def test_stop_at_must_be_a_positive_integer(tmp_path, value):
-    p = _write(tmp_path, HEAD + GOOD_STEP.replace('preset = "vanishing"', f'preset = "vanishing"\nstop_at = {value}'))
+@pytest.mark.parametrize("field, value", [
+    ("stop_at", "0"), ("stop_at", "-5"), ("stop_at", "1.5"), ("stop_at", "true"), ("stop_at", '"200"'),
+    ("stop_at", "10000001"), ("delay", "-0.1"), ("delay", "2"), ("delay", "true"), ("delay", '"fast"'),
+])
+def test_stop_at_and_delay_are_checked(tmp_path, field, value):
+    p = _write(tmp_path, HEAD + GOOD_STEP.replace('preset = "vanishing"', f'preset = "vanishing"\n{field} = {value}'))
     with pytest.raises(ConfigError) as info:
         load_lecture(p)
-    assert "step 1" in str(info.value) and "'stop_at'" in str(info.value)
+    assert "step 1" in str(info.value) and f"'{field}'" in str(info.value)
 
 
 def test_stop_at_is_read_and_the_shipped_steps_stop_where_their_text_measured():
@@ -126,8 +129,10 @@ def test_stop_at_is_read_and_the_shipped_steps_stop_where_their_text_measured():
         if not step.play:
             assert step.stop_at is None
             continue
-        # every playing step names the iteration count its numbers were measured at
+        # every playing step names the iteration count its numbers were measured at, and
+        # builds its picture over a few seconds (delay per iteration, plus the step itself)
         assert step.stop_at is not None
+        assert step.delay is not None and 3.0 <= step.stop_at * step.delay <= 10.0
         assert f"{step.stop_at} iterations" in step.text["en"] or f"iteration {step.stop_at}" in step.text["en"] \
             or "first iteration" in step.text["en"], (step.title["en"], step.stop_at)
 

@@ -272,6 +272,8 @@ _ERRORS: list[tuple[re.Pattern, str, dict[str, str]]] = [(re.compile(p), src, su
      QT_TRANSLATE_NOOP("Errors", "field 'view' = %1: must be one of %2"), {}),
     (r"^field 'stop_at' = (?P<a>.*): must be an integer from 1 to (?P<b>\d+)$",
      QT_TRANSLATE_NOOP("Errors", "field 'stop_at' = %1: must be an integer from 1 to %2"), {}),
+    (r"^field 'delay' = (?P<a>.*): must be a number of seconds from 0 to 1$",
+     QT_TRANSLATE_NOOP("Errors", "field 'delay' = %1: must be a number of seconds from 0 to 1"), {}),
     (r"^field 'play' = (?P<a>.*): must be true or false$",
      QT_TRANSLATE_NOOP("Errors", "field 'play' = %1: must be true or false"), {}),
     (r"^field 'hide' must be a list of control names, not (?P<a>.*)$",

@@ -363,6 +363,8 @@ class LectureController:
             i = box.findData(step.view)
             if i >= 0:
                 box.setCurrentIndex(i)
+        if step.delay is not None:
+            self.w.actions.set_speed(step.delay)  # the slider shows it; the lecturer may change it
         if step.play:
             s.play(until=step.stop_at or 0)
         self.w._update_title()

@@ -898,16 +898,21 @@
     </message>
     <message>
         <location filename="../../gradsim/app/i18n.py" line="276"/>
+        <source>field &apos;delay&apos; = %1: must be a number of seconds from 0 to 1</source>
+        <translation>字段 &apos;delay&apos; = %1:必须是 0 到 1 之间的秒数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="278"/>
         <source>field &apos;play&apos; = %1: must be true or false</source>
         <translation>字段 &apos;play&apos; = %1:必须是 true 或 false</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <location filename="../../gradsim/app/i18n.py" line="280"/>
         <source>field &apos;hide&apos; must be a list of control names, not %1</source>
         <translation>字段 &apos;hide&apos; 必须是控件名称的列表,而不是 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="280"/>
+        <location filename="../../gradsim/app/i18n.py" line="282"/>
         <source>field &apos;hide&apos;: unknown control %1 (known: %2)</source>
         <translation>字段 &apos;hide&apos;:未知控件 %1(已知:%2)</translation>
     </message>
@@ -1356,144 +1361,144 @@
 <context>
     <name>LecturePanel</name>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="151"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="167"/>
         <source>◀ Previous</source>
         <extracomment>Controls classroom mode hides when no lecture is open: the ones a class never needs. The UI language changed (the controller retranslates its menu and dock).</extracomment>
         <translation>◀ 上一步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="152"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="168"/>
         <source>Next ▶</source>
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="153"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="169"/>
         <source>Previous step (Ctrl+Left / PgUp)</source>
         <translation>上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="154"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="170"/>
         <source>Next step (Ctrl+Right / PgDown)</source>
         <translation>下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="156"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="172"/>
         <source>Open the shipped lecture</source>
         <translation>打开自带讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="159"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="175"/>
         <source>No lecture open</source>
         <translation>没有打开的讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="161"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="177"/>
         <source>Lecture → Open the shipped lecture, or open a lecture file.</source>
         <translation>讲课 → 打开自带讲稿,或打开一个讲稿文件。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="171"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="190"/>
         <source>Step {k} / {n}: {title}</source>
         <translation>第 {k} / {n} 步:{title}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="177"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="196"/>
         <source>Look at: {what}</source>
         <translation>请观察:{what}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="179"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="198"/>
         <source>(trains to iteration {n}, where the numbers above were measured, then pauses)</source>
         <translation>(训练到第 {n} 次迭代——上面的数字就是在这里测得的——然后暂停)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="259"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="278"/>
         <source>Open the &amp;shipped lecture</source>
         <translation>打开自带讲稿(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="260"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="279"/>
         <source>Step through vanishing → clipping → LSTM and each seed&apos;s claim</source>
         <translation>逐步讲解 梯度消失 → 梯度裁剪 → LSTM,以及每篇种子材料的论断</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="262"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="281"/>
         <source>&amp;Open lecture file…</source>
         <translation>打开讲稿文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="282"/>
         <source>Load your own lecture script (TOML), validated first</source>
         <translation>载入你自己的讲稿 (TOML),先校验再使用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="264"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="283"/>
         <source>&amp;Next step</source>
         <translation>下一步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="265"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="284"/>
         <source>Next lecture step (Ctrl+Right / PgDown)</source>
         <translation>讲稿的下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="266"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
         <source>&amp;Previous step</source>
         <translation>上一步(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="267"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="286"/>
         <source>Previous lecture step (Ctrl+Left / PgUp)</source>
         <translation>讲稿的上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="268"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="287"/>
         <source>&amp;Classroom mode</source>
         <translation>课堂模式(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="269"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="288"/>
         <source>Hide the controls the lecture does not need</source>
         <translation>隐藏讲稿用不到的控件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="270"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="289"/>
         <source>Lecture</source>
         <translation>讲课</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="271"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="290"/>
         <source>Show lecture &amp;panel</source>
         <translation>显示讲稿面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="272"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="291"/>
         <source>&amp;Lecture</source>
         <translation>讲课(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="284"/>
-        <location filename="../../gradsim/app/lecture_panel.py" line="307"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="303"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="326"/>
         <source>Cannot open lecture</source>
         <translation>无法打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="304"/>
         <source>No lecture is shipped with this install.</source>
         <translation>此安装没有附带讲稿。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="292"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="311"/>
         <source>Open lecture</source>
         <translation>打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="293"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="312"/>
         <source>Lecture (*.toml);;All (*)</source>
         <translation>讲稿 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="353"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="374"/>
         <source>Lecture step {k} / {n}: {title}</source>
         <translation>讲稿第 {k} / {n} 步:{title}</translation>
     </message>
@@ -1501,98 +1506,98 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="328"/>
+        <location filename="../../gradsim/app/i18n.py" line="330"/>
         <source>loss</source>
         <extracomment>Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="329"/>
+        <location filename="../../gradsim/app/i18n.py" line="331"/>
         <source>gradient clipped</source>
         <translation>已裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="330"/>
+        <location filename="../../gradsim/app/i18n.py" line="332"/>
         <source>this iteration</source>
         <translation>本次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="331"/>
+        <location filename="../../gradsim/app/i18n.py" line="333"/>
         <source>prediction</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="332"/>
+        <location filename="../../gradsim/app/i18n.py" line="334"/>
         <source>target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="333"/>
+        <location filename="../../gradsim/app/i18n.py" line="335"/>
         <source>free-running roll-out</source>
         <translation>自由递推输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="334"/>
+        <location filename="../../gradsim/app/i18n.py" line="336"/>
         <source>spectral radius ρ</source>
         <translation>谱半径 ρ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="335"/>
+        <location filename="../../gradsim/app/i18n.py" line="337"/>
         <source>(γλ₁)^(T−1−t) bound</source>
         <translation>(γλ₁)^(T−1−t) 上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="336"/>
+        <location filename="../../gradsim/app/i18n.py" line="338"/>
         <source>ρ^(T−1−t) (eigenvalue rate)</source>
         <translation>ρ^(T−1−t)(特征值速率)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="337"/>
+        <location filename="../../gradsim/app/i18n.py" line="339"/>
         <source>bound</source>
         <translation>上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="339"/>
+        <location filename="../../gradsim/app/i18n.py" line="341"/>
         <source>norm γ</source>
         <translation>归一化 γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="340"/>
+        <location filename="../../gradsim/app/i18n.py" line="342"/>
         <source>norm β</source>
         <translation>归一化 β</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="342"/>
+        <location filename="../../gradsim/app/i18n.py" line="344"/>
         <source>no clipping</source>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="343"/>
+        <location filename="../../gradsim/app/i18n.py" line="345"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="344"/>
+        <location filename="../../gradsim/app/i18n.py" line="346"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="345"/>
+        <location filename="../../gradsim/app/i18n.py" line="347"/>
         <source>start</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="413"/>
+        <location filename="../../gradsim/app/i18n.py" line="415"/>
         <source>%1: thrown to w = %2, b = %3</source>
         <translation>%1:被甩到 w = %2, b = %3</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="416"/>
+        <location filename="../../gradsim/app/i18n.py" line="418"/>
         <source>%1 (layer %2)</source>
         <translation>%1(第 %2 层)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="419"/>
+        <location filename="../../gradsim/app/i18n.py" line="421"/>
         <source>readout %1</source>
         <translation>读出层 %1</translation>
     </message>
@@ -1819,47 +1824,47 @@ Training backend: %2.</source>
 <context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="457"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="456"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>predict 0 (MSE 0.5)</source>
         <translation>恒预测 0 (MSE 0.5)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="457"/>
+        <location filename="../../gradsim/app/i18n.py" line="459"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="458"/>
+        <location filename="../../gradsim/app/i18n.py" line="460"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="459"/>
+        <location filename="../../gradsim/app/i18n.py" line="461"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="460"/>
+        <location filename="../../gradsim/app/i18n.py" line="462"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="461"/>
+        <location filename="../../gradsim/app/i18n.py" line="463"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="474"/>
+        <location filename="../../gradsim/app/i18n.py" line="476"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="476"/>
+        <location filename="../../gradsim/app/i18n.py" line="478"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
     </message>
@@ -2617,73 +2622,73 @@ Training backend: %2.</source>
 <context>
     <name>Theory</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="313"/>
+        <location filename="../../gradsim/app/i18n.py" line="315"/>
         <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
         <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="314"/>
+        <location filename="../../gradsim/app/i18n.py" line="316"/>
         <source>explosion possible: λ₁ &gt; 1/γ</source>
         <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="316"/>
+        <location filename="../../gradsim/app/i18n.py" line="318"/>
         <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
         <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="318"/>
+        <location filename="../../gradsim/app/i18n.py" line="320"/>
         <source>bound does not apply with residual connections</source>
         <translation>有残差连接时该上界不适用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="319"/>
+        <location filename="../../gradsim/app/i18n.py" line="321"/>
         <source>bound applies to the top layer only</source>
         <translation>该上界只适用于最顶层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="320"/>
+        <location filename="../../gradsim/app/i18n.py" line="322"/>
         <source>bound unavailable: W_hh is not finite</source>
         <translation>无法计算上界:W_hh 含非有限值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="321"/>
+        <location filename="../../gradsim/app/i18n.py" line="323"/>
         <source>(curves on the &apos;last&apos; view)</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="354"/>
+        <location filename="../../gradsim/app/i18n.py" line="356"/>
         <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
         <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
         <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="358"/>
+        <location filename="../../gradsim/app/i18n.py" line="360"/>
         <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="361"/>
+        <location filename="../../gradsim/app/i18n.py" line="363"/>
         <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="364"/>
+        <location filename="../../gradsim/app/i18n.py" line="366"/>
         <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
         <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="367"/>
+        <location filename="../../gradsim/app/i18n.py" line="369"/>
         <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
         <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="380"/>
+        <location filename="../../gradsim/app/i18n.py" line="382"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="382"/>
+        <location filename="../../gradsim/app/i18n.py" line="384"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
     </message>

@@ -203,6 +203,9 @@ def test_the_shipped_lecture_runs_end_to_end_in_both_languages(qtbot, make_windo
                 qtbot.waitUntil(lambda cfg=cfg: s.run_info is not None and s.run_info.config == cfg, timeout=20000)
                 assert f"{i + 1} / {len(lec.steps)}" in ctl.panel.step_title.text()
                 stop_at = lec.step(i).stop_at if lec.step(i).play else None
+                if lec.step(i).delay is not None:
+                    assert w.actions.speed.value() > 0  # the step's pace is on the slider
+                w.actions.set_speed(0.0)  # the test does not wait for the classroom pace
                 if lang == "en" and stop_at:
                     # the step trains to the iteration its text was measured at, then pauses
                     qtbot.waitUntil(lambda: s.state != "running", timeout=60000)
