@@ -34,7 +34,7 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gradsim.app.session import Session  # noqa: E402
-from gradsim.presets import load_preset  # noqa: E402
+from gradsim.content.presets import load_preset  # noqa: E402
 
 SIZES = [(64, 200, 32), (256, 1000, 32)]
 _KEEP: list = []  # sessions stay alive until exit: queued signals may still name them

@@ -1,5 +1,5 @@
 """``python -m gradsim`` = the ``gradsim`` command."""
 
-from gradsim.cli import main
+from gradsim.launcher import main
 
 raise SystemExit(main())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import Any, Literal, get_args
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gradsim.fileio import atomic_write_text
 
 __all__ = [
     "RunConfig",
@@ -35,9 +36,14 @@ __all__ = [
     "save_config",
     "config_from_mapping",
     "reset_required",
+    "VIEWS",
 ]
 
 SEQ_LEN_MAX = 2000
+
+#: The per-time-step gradient views every run records (see gradsim.core.bptt): ‖∂L/∂h_t‖,
+#: ‖∂L_T/∂h_t‖ (the last step's loss only) and the size of step t's term of ∂L/∂W_hh.
+VIEWS = ("total", "last", "weight")
 
 
 class ConfigError(ValueError):
@@ -54,13 +60,29 @@ class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
     # --- Task ---------------------------------------------------------------
-    task: Literal["sine", "adding", "recall", "toy3"] = Field(
+    task: Literal["sine", "adding", "recall", "toy3", "csv"] = Field(
         "adding",
-        description="sequence task: sine next-step, adding problem, long-range recall, seed 000's 3-step toy",
+        description="sequence task: sine next-step, adding problem, long-range recall, seed 000's 3-step toy, "
+                    "your own time series from a CSV file",
     )
     seq_len: int = Field(100, ge=1, le=SEQ_LEN_MAX, description="time steps per sequence (columns of the heatmap)")
     batch_size: int = Field(32, ge=1, le=1024, description="sequences per training iteration")
     n_classes: int = Field(4, ge=2, le=64, description="number of symbols in the recall task")
+    # the csv task: windows of seq_len rows of the user's own series (gradsim.core.tasks.CsvTask)
+    csv_path: str = Field("", description="csv task: the CSV file of the time series (empty = the shipped sample)")
+    csv_columns: str = Field(
+        "", description="csv task: input columns, names or 0-based numbers separated by commas "
+                        "(empty = every numeric column except the target)",
+    )
+    csv_target: str = Field(
+        "", description="csv task: the column to predict (empty = the next step of every input column)"
+    )
+    csv_horizon: int = Field(
+        1, ge=0, le=10_000, description="csv task: predict this many rows ahead (0 = the same row; needs a target)"
+    )
+    csv_normalize: Literal["zscore", "minmax", "none"] = Field(
+        "zscore", description="csv task: scale each column to mean 0 and std 1, to [0, 1], or leave it"
+    )
     # --- Model --------------------------------------------------------------
     cell: Literal["rnn", "lstm", "gru"] = Field("rnn", description="recurrent cell type")
     hidden_size: int = Field(64, ge=1, le=1024, description="hidden units per layer")
@@ -138,14 +160,16 @@ class RunConfig(BaseModel):
 #: a trainer applies them only on reset. Everything else applies at the next step.
 RESET_FIELDS: frozenset[str] = frozenset(
     {
-        "task", "seq_len", "batch_size", "n_classes", "cell", "hidden_size", "num_layers", "norm",
+        "task", "seq_len", "batch_size", "n_classes", "csv_path", "csv_columns", "csv_target", "csv_horizon",
+        "csv_normalize", "cell", "hidden_size", "num_layers", "norm",
         "init", "init_std", "init_gain", "spectral_radius", "forget_bias", "seed", "device", "dtype",
     }
 )
 
 #: Control groups for the GUI, in display order.
 FIELD_GROUPS: dict[str, list[str]] = {
-    "Task": ["task", "seq_len", "batch_size", "n_classes", "seed"],
+    "Task": ["task", "seq_len", "batch_size", "n_classes", "seed", "csv_path", "csv_columns", "csv_target",
+             "csv_horizon", "csv_normalize"],
     "Model": ["cell", "hidden_size", "num_layers", "activation", "leaky_slope", "residual", "norm"],
     "Initialisation": ["init", "init_std", "init_gain", "spectral_radius", "forget_bias"],
     "Remedies": ["clip", "clip_threshold", "grad_normalize", "tbptt", "stateful"],
@@ -159,7 +183,7 @@ class FieldSpec:
     """Metadata of one field, for building controls and messages."""
 
     name: str
-    kind: str  # "choice" | "int" | "float" | "bool"
+    kind: str  # "choice" | "int" | "float" | "bool" | "text"
     default: Any
     description: str
     choices: tuple[str, ...] = ()
@@ -176,6 +200,8 @@ class FieldSpec:
             return "one of " + ", ".join(self.choices)
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "text":
+            return "a text"
         noun = "an integer" if self.kind == "int" else "a number"
         parts = []
         if self.low is not None:
@@ -223,6 +249,8 @@ def _build_specs() -> dict[str, FieldSpec]:
             kind, choices = "choice", tuple(get_args(base))
         elif base is bool:
             kind, choices = "bool", ()
+        elif base is str:
+            kind, choices = "text", ()
         elif base is int:
             kind, choices = "int", ()
         else:
@@ -307,7 +335,7 @@ def parse_value(name: str, text: str) -> Any:
     bad = ConfigError(f"{name} = {text!r}: must be {spec.describe_range()} ({spec.description})")
     if spec.optional and t.lower() in ("none", "null", ""):
         return None
-    if spec.kind == "choice":
+    if spec.kind in ("choice", "text"):
         return t
     if spec.kind == "bool":
         low = t.lower()
@@ -379,34 +407,4 @@ def save_config(cfg: RunConfig, path: str | os.PathLike[str], description: str |
     """Write ``cfg`` as TOML atomically: a failed save leaves any old file intact.
 
     Raises OSError ``cannot write 'PATH': REASON`` (never naming the temporary file)."""
-    try:
-        atomic_write_text(Path(path), config_to_toml(cfg, description))
-    except OSError as err:
-        raise OSError(f"cannot write {os.fspath(path)!r}: {err.strerror or err}") from None
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to ``path`` via a temporary file and rename (raises OSError)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` via a temporary file in the same folder and rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        # mkstemp makes the file 0600; give it the mode a plain open() would (umask applies)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, config_to_toml(cfg, description))

@@ -22,7 +22,7 @@ from gradsim.config import (
     reset_required,
     save_config,
 )
-from gradsim.presets import list_presets
+from gradsim.content.presets import list_presets
 
 SPECS = field_specs()
 NUMERIC = [s for s in SPECS.values() if s.kind in ("int", "float")]

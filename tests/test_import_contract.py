@@ -17,7 +17,7 @@ FORBIDDEN = ("PySide6", "pyqtgraph", "superqt", "PyQt5", "PyQt6", "shiboken6")
 
 CORE_MODULES = [
     "gradsim.config",
-    "gradsim.presets",
+    "gradsim.content.presets",
     "gradsim.core",
     "gradsim.core.tasks",
     "gradsim.core.cells",
@@ -26,9 +26,9 @@ CORE_MODULES = [
     "gradsim.core.trainer",
     "gradsim.core.snapshot",
     "gradsim.core.history",
-    "gradsim.core.loop",
+    "gradsim.runs.live.loop",
     "gradsim.core.theory",
-    "gradsim.core.compare",
+    "gradsim.runs.lockstep",
     "gradsim.core.cliff",
 ]
 
@@ -50,7 +50,7 @@ def _loaded_after(modules: list[str]) -> list[str]:
 def test_core_imports_load_no_qt():
     loaded = _loaded_after(CORE_MODULES)
     assert "gradsim.core.bptt" in loaded  # the probe really imported the core
-    bad = [m for m in loaded if m.split(".")[0] in FORBIDDEN or m.startswith(("gradsim.app", "gradsim.plots"))]
+    bad = [m for m in loaded if m.split(".")[0] in FORBIDDEN or m.startswith(("gradsim.app", "gradsim.figures.plots"))]
     assert bad == []
 
 
@@ -77,8 +77,8 @@ def test_the_app_window_loads_no_torch():
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     code = (
         "import json, sys\n"
-        "import gradsim.app.launch, gradsim.app.window, gradsim.app.session, gradsim.core.loop\n"
-        "from gradsim.core.loop import decode\n"
+        "import gradsim.app.launch, gradsim.app.window, gradsim.app.session, gradsim.runs.live.loop\n"
+        "from gradsim.runs.live.loop import decode\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,

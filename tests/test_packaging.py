@@ -40,7 +40,7 @@ def test_installed_wheel_finds_presets_outside_the_checkout(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import gradsim, gradsim.presets as p;"
+        "import gradsim, gradsim.content.presets as p;"
         "assert gradsim.__file__.startswith(sys.argv[1]), gradsim.__file__;"
         "print(len(p.list_presets()))"
     )

@@ -43,7 +43,7 @@ def config_texts() -> list[tuple[str, str]]:
             seen.setdefault(("RunConfig", spec.description))
         for choice in spec.choices:
             seen.setdefault(("RunConfigChoice", choice))
-    from gradsim.presets import list_presets
+    from gradsim.content.presets import list_presets
 
     for preset in list_presets().values():  # the Presets menu's tooltips, the status line
         if preset.description:

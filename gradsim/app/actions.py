@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar, QToolButton
 
-from gradsim.presets import list_presets
+from gradsim.content.presets import list_presets
 from gradsim.app.exports import FORMATS
 from gradsim.app.i18n import LANGUAGES, current_language, preset_description
 from gradsim.app.plots_panel import FIGURES, figure_title
@@ -60,6 +60,9 @@ class Actions:
         self.open = self._action(QT_TRANSLATE_NOOP("Actions", "&Open config…"), QKeySequence.StandardKey.Open,
                                  window.open_config,
                                  QT_TRANSLATE_NOOP("Actions", "Load a TOML configuration (validated before anything changes)"))
+        self.open_run = self._action(QT_TRANSLATE_NOOP("Actions", "Open &run…"), "Ctrl+Shift+O", window.open_run,
+                                     QT_TRANSLATE_NOOP("Actions", "Replay a run folder (gradsim run --out, Export → All, "
+                                                       "a watched model) with a timeline; follow one being written"))
         self.save = self._action(QT_TRANSLATE_NOOP("Actions", "&Save config as…"), QKeySequence.StandardKey.Save,
                                  window.save_config,
                                  QT_TRANSLATE_NOOP("Actions", "Save the controls' configuration as TOML"))
@@ -140,7 +143,7 @@ class Actions:
     def _build_menus(self) -> None:
         bar = self.w.menuBar()
         file = self._menu(bar, QT_TRANSLATE_NOOP("Actions", "&File"))
-        file.addActions([self.open, self.save])
+        file.addActions([self.open, self.open_run, self.save])
         file.addSeparator()
         file.addAction(self.quit)
         run = self._menu(bar, QT_TRANSLATE_NOOP("Actions", "&Run"))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from gradsim import plots
+from gradsim.figures import export
 from gradsim.app import dialogs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,7 +65,7 @@ def export_widget_dialog(parent: QWidget, widget: QWidget, path: str | None, def
     p = Path(path)
     scale = PNG_SCALE if p.suffix.lower() == ".png" else 1
     try:
-        return plots.export_widget(widget, p, max(1, widget.width() * scale), max(1, widget.height() * scale))
+        return export.export_widget(widget, p, max(1, widget.width() * scale), max(1, widget.height() * scale))
     except (OSError, ValueError) as err:
         dialogs.show_error(parent, QCoreApplication.translate("AnalysisActions", "Export failed"), str(err))
         return None

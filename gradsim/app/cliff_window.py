@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from gradsim.app.i18n import translate_legends
 from gradsim.app.pg_menus import retranslate_plot_menus
 from gradsim.app.presentation import relabel_plot
-from gradsim.cliff_figure import CliffPlot
+from gradsim.figures.cliff import CliffPlot
 from gradsim.core.cliff import DEMO, SURFACE_RANGE, CliffDescent, error_surface
 
 __all__ = ["CLIP_NAMES", "MAX_STEPS", "STEPS_PER_SECOND", "CliffWindow"]
 
-#: Clip mode -> the path's name (the keys of :data:`gradsim.cliff_figure.PATH_STYLES`).
+#: Clip mode -> the path's name (the keys of :data:`gradsim.figures.cliff.PATH_STYLES`).
 CLIP_NAMES = {"none": QT_TRANSLATE_NOOP("CliffWindow", "no clipping"),
               "norm": QT_TRANSLATE_NOOP("CliffWindow", "clip by norm"),
               "value": QT_TRANSLATE_NOOP("CliffWindow", "clip by value")}

@@ -5,16 +5,14 @@ A is the session's current configuration; the dialog asks what B changes
 --b-set`` before anything starts. The window trains both runs off the GUI thread in a
 superqt generator worker (:func:`lockstep`, plain Python, no Qt) that yields batches of
 snapshot pairs; pause / abort are checked between yields, and closing the window
-stops the worker. The figure is :class:`gradsim.compare_cli.CompareFigure`, the same one
+stops the worker. The figure is :class:`gradsim.figures.compare.CompareFigure`, the same one
 ``gradsim compare`` writes, redrawn from the newest data by a ~5 Hz timer.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
@@ -40,13 +38,11 @@ from gradsim.app.pg_menus import retranslate_plot_menus
 from gradsim.app.plots_panel import view_title
 from gradsim.app.presentation import relabel_plot
 from gradsim.config import ConfigError, RunConfig, parse_assignment
-from gradsim.core.compare import Comparison, check_compatible
+from gradsim.runs.lockstep import LockstepControl, check_compatible, lockstep
 from gradsim.core.history import History
 
-__all__ = ["CompareDialog", "CompareWindow", "lockstep", "parse_b_overrides"]
+__all__ = ["CompareDialog", "CompareWindow", "parse_b_overrides"]
 
-#: Seconds of training gathered into one yield: the GUI gets at most ~30 batches a second.
-BATCH_SECONDS = 0.033
 #: Figure redraw interval (ms): the loss plot is rebuilt on every redraw.
 REDRAW_MS = 200
 HISTORY_ROWS = 1024
@@ -71,51 +67,6 @@ def parse_b_overrides(cfg_a: RunConfig, text: str) -> RunConfig:
     cfg_b = cfg_a.replace(**changes)
     check_compatible(cfg_a, cfg_b)
     return cfg_b
-
-
-class LockstepControl:
-    """Pause / abort flags shared with :func:`lockstep` (plain threading, testable without Qt).
-
-    The GUI never calls the superqt worker's own pause / quit: the pool deletes a finished
-    worker's QRunnable, and touching its wrapper afterwards crashes (see gradsim.app.worker).
-    """
-
-    def __init__(self) -> None:
-        self.abort = threading.Event()
-        self.running = threading.Event()
-        self.running.set()
-        self.done = threading.Event()
-
-
-def lockstep(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, control: LockstepControl | None = None,
-             batch_seconds: float = BATCH_SECONDS) -> Iterator[list]:
-    """Train A and B ``steps`` iterations on the same batches; yield lists of (snap_a, snap_b).
-
-    A generator (for superqt's worker): each yield hands over the pairs trained since the
-    previous one, at least one, at most ``batch_seconds`` worth. Between yields it stops
-    when ``control.abort`` is set and waits while ``control.running`` is clear.
-    """
-    control = control or LockstepControl()
-    try:
-        comparison = Comparison(cfg_a, cfg_b)
-        done = 0
-        while done < steps and not control.abort.is_set():
-            while not control.running.wait(0.05):
-                if control.abort.is_set():
-                    return
-            pairs = []
-            t0 = time.perf_counter()
-            while done < steps and (not pairs or time.perf_counter() - t0 < batch_seconds):
-                pairs.append(comparison.step())
-                done += 1
-            yield pairs
-    finally:
-        # Free this thread's BPTT scratch tensors now: left to the pool thread's teardown,
-        # freeing them crashes (see gradsim.core.loop._release_thread_buffers).
-        from gradsim.core.bptt import release_scratch
-
-        release_scratch()
-        control.done.set()
 
 
 class CompareDialog(QDialog):
@@ -200,15 +151,15 @@ class CompareWindow(QWidget):
     def __init__(self, cfg_a: RunConfig, cfg_b: RunConfig, steps: int = 500, parent: QWidget | None = None,
                  *, view: str = "last", start: bool = True) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        from gradsim.compare_cli import CompareFigure
-        from gradsim.figures import task_baseline
+        from gradsim.figures.compare import CompareFigure
+        from gradsim.figures.run import task_baseline
 
         check_compatible(cfg_a, cfg_b)
         self.setObjectName("compareWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.cfg_a, self.cfg_b, self.steps, self.view = cfg_a, cfg_b, int(steps), view
         diff = cfg_a.diff(cfg_b)
-        from gradsim.core.compare import diff_label
+        from gradsim.runs.lockstep import diff_label
 
         self.labels = (f"A: {diff_label(diff, 0)}", f"B: {diff_label(diff, 1)}")
         rows = HISTORY_ROWS
@@ -356,8 +307,8 @@ class CompareWindow(QWidget):
         import numpy as np
         import pyqtgraph as pg
 
-        from gradsim import plots
-        from gradsim.compare_cli import shared_levels
+        from gradsim.figures import plots
+        from gradsim.figures.scale import shared_levels
         fig = self.figure
         if not hasattr(self, "_loss_items"):
             fig.loss.plotItem.clear()
@@ -365,7 +316,7 @@ class CompareWindow(QWidget):
             for i, label in enumerate(self.labels):
                 item = pg.PlotDataItem(pen=pg.mkPen(plots.PALETTE[i], width=1.5), name=label, connect="finite")
                 fig.loss.addItem(item)
-                item.setDownsampling(auto=True, method="peak")  # after addItem (see gradsim.plots)
+                item.setDownsampling(auto=True, method="peak")  # after addItem (see gradsim.figures.plots)
                 item.setClipToView(True)
                 self._loss_items.append(item)
             self._div_lines = []

@@ -1,12 +1,13 @@
 """Export → Animation (GIF/MP4)… and Export → Report (HTML/PDF)… from the app's run.
 
-The animation is rendered from the session's History: evenly spaced heatmap rows each
+The animation is rendered from the session's History by :func:`gradsim.media.animation.history_frames`
+(the frame builder `gradsim animate` uses too): evenly spaced heatmap rows each
 become a frame (the rows so far, the loss so far, that row as the profile), drawn by
-:class:`gradsim.animation.FrameRecorder` with the colour levels and axes fixed over the
-whole animation, and streamed into :class:`gradsim.animation.AnimationWriter`. Qt
+:class:`gradsim.media.animation.FrameRecorder` with the colour levels and axes fixed over the
+whole animation, and streamed into :class:`gradsim.media.animation.AnimationWriter`. Qt
 widgets render on the GUI thread only, so frames are rendered there one at a time under
 a window-modal progress dialog (Cancel aborts and leaves no file). The report is
-:func:`gradsim.report.write_report`, the same as ``gradsim report``.
+:func:`gradsim.media.report.write_report`, the same as ``gradsim report``.
 """
 
 from __future__ import annotations
@@ -14,73 +15,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 
-from gradsim.animation import DEFAULT_FPS, DEFAULT_SIZE, AnimationWriter, FrameData, FrameRecorder, frame_steps
+from gradsim.media.animation import DEFAULT_FPS, DEFAULT_SIZE, AnimationWriter, FrameRecorder, history_frames, write_frames
 from gradsim.app import dialogs
 
 if TYPE_CHECKING:  # pragma: no cover
     from gradsim.app.window import MainWindow
 
-__all__ = ["APP_MAX_FRAMES", "export_animation", "export_report", "history_frames"]
+__all__ = ["APP_MAX_FRAMES", "export_animation", "export_report"]
 
 #: Frames of an animation exported from the app: ~5 s at 12 fps, a few seconds to render.
 APP_MAX_FRAMES = 60
-
-
-def _theory_bound(cfg, history, step: int, profile: np.ndarray) -> tuple[np.ndarray, str] | None:
-    """The (γλ₁)^(T−1−t) bound at ``step`` from the History's σ_max, anchored at the profile's
-    last value (None where the theory does not apply)."""
-    from gradsim.core.theory import BOUND_LABEL, theory_from_spectrum
-
-    steps, sigma = history.scalar("sigma_max")
-    if cfg is None or not len(steps) or len(profile) < 2:
-        return None
-    i = int(np.clip(np.searchsorted(steps, step, side="right") - 1, 0, len(steps) - 1))
-    try:
-        theory = theory_from_spectrum(float(sigma[i]), None, cfg.activation, len(profile), cell=cfg.cell,
-                                      residual=cfg.residual, norm=cfg.norm, layer=0, num_layers=cfg.num_layers)
-    except ValueError:
-        return None
-    curves = theory.curves(float(profile[-1]))
-    if BOUND_LABEL not in curves:
-        return None
-    return curves[BOUND_LABEL], f"{BOUND_LABEL}, γλ₁ = {theory.gamma_sigma:.3g}"
-
-
-def history_frames(history, last_snapshot, view: str = "last", max_frames: int = APP_MAX_FRAMES,
-                   cfg=None) -> list[FrameData]:
-    """Evenly spaced frames of a run from its History (the newest snapshot ends it).
-
-    Frame k shows the heatmap rows up to row i_k, the loss up to that row's iteration and
-    the row itself as the profile (a History row pools the iterations it covers by max).
-    The last frame's profile is the newest snapshot's own. With ``cfg`` and the ``last``
-    view, each frame also carries the (γλ₁)^(T−1−t) bound of its iteration's σ_max.
-    """
-    buf = history.views[view]
-    n = len(buf)
-    if n == 0 or last_snapshot is None:
-        return []
-    data, steps = np.asarray(buf.data), np.asarray(buf.steps)
-    loss_steps, loss = history.scalar("loss")
-    _, clipped = history.scalar("clipped")
-    loss_steps = np.array(loss_steps, dtype=np.float64)
-    loss = np.array(loss, dtype=np.float64)
-    clipped_steps = loss_steps[np.asarray(clipped) > 0]
-    frames = []
-    rows = frame_steps(n, max_frames)
-    for k, i in enumerate(rows):
-        last = k == len(rows) - 1
-        step = int(last_snapshot.step) if last else int(steps[i + 1] - 1 if i + 1 < n else steps[i])
-        profile = np.asarray(last_snapshot.views[view][0]) if last else data[i]
-        diverged = history.diverged_at if history.diverged_at is not None and history.diverged_at <= step else None
-        bound = _theory_bound(cfg, history, step, np.asarray(profile, dtype=np.float64)) if view == "last" else None
-        frames.append(FrameData(step=step, heat=data[: i + 1], heat_steps=steps[: i + 1], loss_steps=loss_steps,
-                                loss=loss, profile=profile, clipped_steps=clipped_steps, diverged_at=diverged,
-                                bound=bound))
-    return frames
 
 
 def _ask(window, title: str, default: str, filt: str) -> str | None:
@@ -116,41 +63,38 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
     except (OSError, ValueError) as err:
         dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), str(err))
         return None
-    # the bound is the first layer's (the History's σ_max is W_hh of layer 0)
-    frames = history_frames(s.histories[layer], s.last, view, max_frames, cfg=s.run_config if layer == 0 else None)
+    frames = history_frames(s.histories[layer], s.last, view, max_frames, cfg=s.run_config, layer=layer)
     recorder = FrameRecorder(s.run_config, size=size, max_frames=max(2, min(len(frames), 150)), view=view,
                              title=s.preset or "gradsim", total_steps=s.iteration)
-    for f in frames:
-        recorder.add(f)
-    kept = recorder.kept()
-    progress = QProgressDialog(QCoreApplication.translate("ExportMedia", "Rendering the animation…"), QCoreApplication.translate("ExportMedia", "Cancel"), 0, len(kept) + 1, window)
+    progress = QProgressDialog(QCoreApplication.translate("ExportMedia", "Rendering the animation…"),
+                               QCoreApplication.translate("ExportMedia", "Cancel"), 0, len(frames) + 1, window)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     progress.setValue(0)
+
+    def each(done: int, total: int) -> bool:
+        progress.setValue(done)
+        if done == total:
+            progress.setLabelText(QCoreApplication.translate("ExportMedia", "Encoding…"))
+        # Keep the window painted between frames (the dialog is window-modal: no input
+        # reaches the main window meanwhile).
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
     try:
-        ranges = recorder.ranges(kept)
-        if writer.needs_reference:
-            writer.set_reference(recorder.render(kept[-1], ranges))
-        for k, f in enumerate(kept):
-            if progress.wasCanceled():
-                writer.abort()
-                window.show_message(QCoreApplication.translate("ExportMedia", "Animation export cancelled")) if hasattr(window, "show_message") else None
-                return None
-            writer.append(recorder.render(f, ranges))
-            progress.setValue(k + 1)
-            # Keep the window painted between frames (the dialog is window-modal: no input
-            # reaches the main window meanwhile).
-            QApplication.processEvents()
-        progress.setLabelText(QCoreApplication.translate("ExportMedia", "Encoding…"))
-        out = writer.close()
+        out = write_frames(recorder, frames, writer, each)
     except (OSError, ValueError) as err:
-        writer.abort()
         dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), str(err))
         return None
     finally:
         progress.reset()
         progress.deleteLater()
         recorder.close()
+    if out is None:
+        if hasattr(window, "show_message"):
+            window.show_message(QCoreApplication.translate("ExportMedia", "Animation export cancelled"))
+        return None
+    kept = frames
     if hasattr(window, "show_message"):
         window.show_message(QCoreApplication.translate("ExportMedia", "Exported {path} ({n} frames)").format(path=out, n=len(kept)))
     return out
@@ -158,7 +102,8 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
 
 def export_report(window: MainWindow, path: str | None = None) -> Path | None:
     """Write the report of the run (HTML or PDF by suffix); errors → a dialog naming the file."""
-    from gradsim.report import summary_from_history, write_report
+    from gradsim.core.history import run_summary
+    from gradsim.media.report import write_report
 
     s = window.session
     if s.last is None:
@@ -172,7 +117,7 @@ def export_report(window: MainWindow, path: str | None = None) -> Path | None:
     cfg = s.run_config
     eig = s.eigenvalues[0] if len(s.eigenvalues) else None
     rollout = s.rollout if cfg.task == "sine" else None
-    summary = summary_from_history(list(s.histories), s.last, steps_per_second=s.steps_per_second or None)
+    summary = run_summary(list(s.histories), s.last, steps_per_second=s.steps_per_second or None)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         out = write_report(path, cfg, list(s.histories), s.last, summary, eigenvalues=eig, rollout=rollout,

@@ -1,7 +1,7 @@
 """Export → each plot as PNG / SVG / PDF and its data as CSV, and Export → all.
 
-Figures go through :func:`gradsim.plots.export_widget` (atomic, raises ExportError
-naming the file); "all" through :func:`gradsim.outputs.write_outputs`, so a folder
+Figures go through :func:`gradsim.figures.export.export_widget` (atomic, raises ExportError
+naming the file); "all" through :func:`gradsim.runs.folder.write_outputs`, so a folder
 exported from the app holds the same files, with the same names, as ``gradsim run
 --out``. Every function raises OSError with a message naming the file and the reason.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gradsim import plots
-from gradsim.config import atomic_write_text
-from gradsim.figures import prediction_series
+from gradsim.figures import export
+from gradsim.fileio import atomic_write_text
+from gradsim.figures.run import prediction_series
 from gradsim.app.plots_panel import PlotsPanel
 from gradsim.app.session import Session
 
@@ -38,7 +38,7 @@ def export_figure(panel: PlotsPanel, name: str, path: str | Path) -> Path:
     if grid:  # the live view hides the grid for speed; a figure wants it
         widget.showGrid(x=True, y=True, alpha=0.15)
     try:
-        return plots.export_widget(widget, path, max(1, widget.width() * scale), max(1, widget.height() * scale))
+        return export.export_widget(widget, path, max(1, widget.width() * scale), max(1, widget.height() * scale))
     finally:
         if grid:
             widget.showGrid(x=False, y=False)
@@ -117,7 +117,7 @@ def export_csv(session: Session, panel: PlotsPanel, name: str, path: str | Path)
 
 def export_all(session: Session, folder: str | Path, wall_seconds: float | None = None) -> list[Path]:
     """The same files as ``gradsim run --out folder``, from the session's run."""
-    from gradsim.outputs import write_outputs
+    from gradsim.runs.folder import write_outputs
 
     extra = {
         "source": "gradsim app",

@@ -245,7 +245,7 @@ _ERRORS: list[tuple[re.Pattern, str, dict[str, str]]] = [(re.compile(p), src, su
     (rf"^cannot write {_PATH}: (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "cannot write %1: %2"), {"b": _REASON}),
     (r"^unknown format (?P<a>.*?); use (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "unknown format %1; use %2"), {}),
     (r"^ffmpeg could not start \((?P<a>.*)\)$", QT_TRANSLATE_NOOP("Errors", "ffmpeg could not start (%1)"), {}),
-    # lecture scripts (gradsim.lecture): "lecture NAME[, step N]: what is wrong"
+    # lecture scripts (gradsim.content.lecture): "lecture NAME[, step N]: what is wrong"
     (r"^lecture (?P<a>.+?), step (?P<b>\d+): (?P<c>.*)$",
      QT_TRANSLATE_NOOP("Errors", "lecture %1, step %2: %3"), {"c": _LINE}),
     (r"^lecture (?P<a>.+?): (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "lecture %1: %2"), {"b": _LINE}),
@@ -325,7 +325,7 @@ _BADGES = {
 _CELL_BADGE = re.compile(r"^bound does not apply to (\w+)$")
 _NORM_BADGE = re.compile(r"^bound does not apply with (\w+) normalisation$")
 
-#: Legend entries of the live plots (English in gradsim.plots / live_plots / core.theory).
+#: Legend entries of the live plots (English in gradsim.figures.plots / live_plots / core.theory).
 LEGEND_TEXTS = [
     QT_TRANSLATE_NOOP("Legend", "loss"),
     QT_TRANSLATE_NOOP("Legend", "gradient clipped"),
@@ -340,7 +340,7 @@ LEGEND_TEXTS = [
     # parameter names of the gradient-norm plot (plots_panel.short_param_name)
     QT_TRANSLATE_NOOP("Legend", "norm γ"),
     QT_TRANSLATE_NOOP("Legend", "norm β"),
-    # the cliff's paths (gradsim.cliff_figure)
+    # the cliff's paths (gradsim.figures.cliff)
     QT_TRANSLATE_NOOP("Legend", "no clipping"),
     QT_TRANSLATE_NOOP("Legend", "clip by norm"),
     QT_TRANSLATE_NOOP("Legend", "clip by value"),

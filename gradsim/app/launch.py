@@ -16,7 +16,7 @@ log = logging.getLogger("gradsim.app")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from gradsim.presets import DEFAULT_PRESET
+    from gradsim.content.presets import DEFAULT_PRESET
 
     p = argparse.ArgumentParser(prog="gradsim gui", description="The gradsim desktop app.")
     src = p.add_mutually_exclusive_group()
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _resolve(args) -> tuple:
     from gradsim.config import ConfigError, load_config
-    from gradsim.presets import DEFAULT_PRESET, list_presets
+    from gradsim.content.presets import DEFAULT_PRESET, list_presets
 
     if args.config:
         return load_config(args.config), None, args.config

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from gradsim.app import dialogs
 from gradsim.app.settings import open_settings
 from gradsim.config import ConfigError
-from gradsim.lecture import DEFAULT_LECTURE, Lecture, load_lecture, shipped_lectures
+from gradsim.content.lecture import DEFAULT_LECTURE, Lecture, load_lecture, shipped_lectures
 
 _SCRIPT = re.compile(r"([_^])(?:\{([^{}]*)\}|\(([^()]*)\)|([A-Za-z0-9]+))")
 

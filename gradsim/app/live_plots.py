@@ -1,4 +1,4 @@
-"""Live versions of the figure builders in :mod:`gradsim.plots`.
+"""Live versions of the figure builders in :mod:`gradsim.figures.plots`.
 
 They inherit the builders' look (axes, fonts, log axes, legend, colour map) but keep
 their plot items and update them in place, because the builders' ``set_data``
@@ -23,7 +23,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
-from gradsim import plots
+from gradsim.figures import plots
 from gradsim.core.history import DecimatingBuffer
 from gradsim.app.envelope import Envelope
 from gradsim.app.presentation import release_title_width, set_title

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from gradsim.core.theory import GAMMA
 from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, Theory, theory_from_spectrum
-from gradsim.figures import HEATMAP_VIEW_TITLES, prediction_series
+from gradsim.figures.run import HEATMAP_VIEW_TITLES, prediction_series
 from gradsim.app.live_plots import (
     LiveHeatmap, LiveLossPlot, LivePredictionPlot, LiveProfilePlot, LiveSeriesPlot, LiveSpectrumPlot,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
-from gradsim import plots
+from gradsim.figures import plots
 
 __all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width",
            "relabel_plot"]

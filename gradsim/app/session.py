@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gradsim.config import RunConfig, reset_required
 from gradsim.core.history import DecimatingBuffer, History
-from gradsim.core.loop import (
+from gradsim.runs.live.loop import (
     Command, ConfigMsg, ErrorMsg, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
 )
 from gradsim.app.envelope import Envelope

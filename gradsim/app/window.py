@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 import gradsim
 from gradsim.config import ConfigError, load_config, save_config
-from gradsim.presets import list_presets
+from gradsim.content.presets import list_presets
 from gradsim.app import dialogs
 from gradsim.app.actions import Actions
 from gradsim.app.controls import ConfigPanel
@@ -270,6 +270,12 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.show_message(self.tr("Loaded %1").replace("%1", str(path)))
         return True
+
+    def open_run(self, path: str | None = None, follow: bool | None = None):
+        """File → Open run…: replay a run folder in its own window (:mod:`gradsim.app.replay`)."""
+        from gradsim.app.replay import open_run
+
+        return open_run(self, path, follow=follow)
 
     def save_config(self, path: str | None = None) -> bool:
         """Save the controls' config as TOML (atomically: a failed save keeps the old file)."""

@@ -1,4 +1,4 @@
-"""The two ways to run :class:`gradsim.core.loop.TrainingLoop` off the GUI thread.
+"""The two ways to run :class:`gradsim.runs.live.loop.TrainingLoop` off the GUI thread.
 
 Both hand batches of messages to the GUI thread through a superqt generator worker
 (its ``yielded`` signal is queued across threads):
@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from superqt.utils import create_worker
 
 from gradsim.config import RunConfig
-from gradsim.core.loop import Command, ProcessChannel, StoppedMsg, TrainingLoop
+from gradsim.runs.live.loop import Command, ProcessChannel, StoppedMsg, TrainingLoop
 
 __all__ = ["Backend", "ThreadBackend", "ProcessBackend", "make_backend", "DEFAULT_BACKEND", "BACKENDS"]
 

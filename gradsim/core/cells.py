@@ -17,6 +17,7 @@ from torch import nn
 
 from gradsim.config import RunConfig
 from gradsim.core.theory import GAMMA
+from gradsim.core.truncation import chunk_starts
 
 __all__ = [
     "GATES",
@@ -166,14 +167,6 @@ class UnrolledForward:
     rs: list[list[torch.Tensor]]
     h_top: torch.Tensor  # (T, B, H)
     final: list[tuple[torch.Tensor, ...]]  # per layer: (h_T,) or (h_T, c_T)
-
-
-def chunk_starts(T: int, k: int) -> set[int]:
-    """Steps s ≥ 1 at which a truncation chunk starts (chunks are aligned to the END of
-    the sequence, so the last step's loss flows back exactly k steps)."""
-    if k <= 0 or k >= T:
-        return set()
-    return {s for s in range(1, T) if (T - s) % k == 0}
 
 
 def unrolled_forward(

@@ -10,13 +10,14 @@ where stated (flags by max: "clipping fired somewhere in this row").
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from gradsim.core.snapshot import Snapshot
 
-__all__ = ["DecimatingBuffer", "History", "SCALARS"]
+__all__ = ["DecimatingBuffer", "History", "SCALARS", "run_summary"]
 
 #: Scalar metrics kept per iteration, with how rows merge.
 SCALARS: dict[str, str] = {
@@ -153,3 +154,25 @@ class History:
     @property
     def nbytes(self) -> int:
         return sum(b.nbytes for b in self.views.values()) + sum(b.nbytes for b in self.scalars.values())
+
+
+def run_summary(histories: "Sequence[History] | History", last: Snapshot | None, **extra: Any) -> dict[str, Any]:
+    """The summary numbers of a run from its histories and newest snapshot.
+
+    Keys: ``final_loss``, ``steps``, ``diverged_at``, ``final_spectral_radius``,
+    ``final_sigma_max``, ``final_grad_norm``, ``clipped_fraction``; ``extra`` (e.g.
+    ``steps_per_second``, ``wall_seconds``) is added and wins.
+    """
+    h = histories if isinstance(histories, History) else histories[0]
+    _, clipped = h.scalar("clipped")
+    out: dict[str, Any] = {
+        "final_loss": last.loss if last is not None else None,
+        "steps": h.count,
+        "diverged_at": h.diverged_at,
+        "final_spectral_radius": last.spectral_radius if last is not None else None,
+        "final_sigma_max": last.sigma_max if last is not None else None,
+        "final_grad_norm": last.grad_norm if last is not None else None,
+        "clipped_fraction": float(np.mean(clipped)) if len(clipped) else None,
+    }
+    out.update(extra)
+    return out

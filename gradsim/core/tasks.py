@@ -12,16 +12,24 @@ at t = T − 1 (outputs at step t only feed L_t).
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import os
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gradsim.config import RunConfig
+from gradsim.config import ConfigError, RunConfig
 
-__all__ = ["Task", "make_task", "Batch"]
+__all__ = ["Task", "make_task", "Batch", "CsvSeries", "load_csv_series", "SAMPLE_CSV"]
+
+#: The series the csv task reads when ``csv_path`` is empty (shipped in the package).
+SAMPLE_CSV = "data/sample.csv"
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,210 @@ class Toy3Task(Task):
         return np.full((self.T, 1), np.nan)
 
 
-_TASKS = {"sine": SineTask, "adding": AddingTask, "recall": RecallTask, "toy3": Toy3Task}
+@dataclass(frozen=True)
+class CsvSeries:
+    """A CSV time series ready for windows: ``inputs`` (rows, in) and ``targets`` (rows, out),
+    both normalised, ``targets[t]`` being what step ``t`` predicts (already shifted by the
+    horizon, so both have the same number of rows)."""
+
+    path: str
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    inputs: np.ndarray
+    targets: np.ndarray
+    skipped: tuple[str, ...]  # columns left out because they are not numeric
+
+
+def _csv_text(path_field: str) -> tuple[str, str]:
+    """(shown name, text) of ``csv_path`` (empty: the shipped sample); raises ConfigError."""
+    if not path_field.strip():
+        res = resources.files("gradsim.resources").joinpath(SAMPLE_CSV)
+        return "the shipped sample", res.read_text(encoding="utf-8-sig")
+    p = Path(os.path.expanduser(path_field.strip()))
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"csv_path = {path_field!r}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"csv_path = {path_field!r}: is a folder, not a CSV file") from None
+    except OSError as err:
+        raise ConfigError(f"csv_path = {path_field!r}: cannot read it: {err.strerror or err}") from None
+    try:
+        return repr(path_field), raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"csv_path = {path_field!r}: not UTF-8 text (save the CSV as UTF-8)") from None
+
+
+def _number(cell: str) -> float | None:
+    try:
+        v = float(cell)
+    except ValueError:
+        return None
+    return v
+
+
+def _pick(spec: str, header: list[str], field: str, shown: str) -> list[int]:
+    """Column numbers named by ``spec`` ("a, b" or "0, 2"); raises ConfigError naming the missing one."""
+    picked = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        if part in header:
+            picked.append(header.index(part))
+        elif part.isdigit() and int(part) < len(header):
+            picked.append(int(part))
+        else:
+            raise ConfigError(f"{field} = {spec!r}: no column {part!r} in {shown} (columns: {', '.join(header)})")
+    return list(dict.fromkeys(picked))
+
+
+def load_csv_series(cfg: RunConfig) -> CsvSeries:
+    """Read ``cfg.csv_path`` into a :class:`CsvSeries` for windows of ``cfg.seq_len`` rows.
+
+    The first row is a header when any of its cells is not a number (else columns are
+    named 0, 1, …); the delimiter is sniffed (comma, semicolon, tab). Without
+    ``csv_columns`` every numeric column except the target is an input and the others
+    (a date, a label) are skipped. Without ``csv_target`` the task predicts the input
+    columns ``csv_horizon`` rows ahead. Normalisation statistics are those of the whole
+    column.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the field and what is wrong: a missing or unreadable file, an
+        unknown or non-numeric column, too few rows for ``seq_len`` and ``csv_horizon``.
+    """
+    shown, text = _csv_text(cfg.csv_path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    if not rows:
+        raise ConfigError(f"csv_path = {cfg.csv_path!r}: the file has no rows")
+    first = [c.strip() for c in rows[0]]
+    if any(_number(c) is None for c in first):
+        header, body, first_line = first, rows[1:], 2
+    else:
+        header, body, first_line = [str(i) for i in range(len(first))], rows, 1
+    width = len(header)
+    for i, r in enumerate(body):
+        if len(r) != width:
+            raise ConfigError(f"csv_path = {cfg.csv_path!r}: line {first_line + i} has {len(r)} fields, "
+                              f"the header {width}")
+    cells = np.array(body, dtype=object).reshape(len(body), width) if body else np.empty((0, width), object)
+
+    def column(j: int) -> tuple[np.ndarray | None, str]:
+        """(float values, '') or (None, why) for column j."""
+        out = np.empty(len(body))
+        for i, c in enumerate(cells[:, j]):
+            v = _number(str(c).strip())
+            if v is None:
+                why = "an empty cell" if not str(c).strip() else repr(str(c).strip())
+                return None, f"line {first_line + i} has {why}"
+            if not math.isfinite(v):
+                return None, f"line {first_line + i} has {str(c).strip()!r}, not a finite number"
+            out[i] = v
+        return out, ""
+
+    def numeric(j: int, field: str, spec: str) -> np.ndarray:
+        values, why = column(j)
+        if values is None:
+            raise ConfigError(f"{field} = {spec!r}: column {header[j]!r} of {shown} is not numeric ({why})")
+        return values
+
+    target_cols = _pick(cfg.csv_target, header, "csv_target", shown) if cfg.csv_target.strip() else []
+    if len(target_cols) > 1:
+        raise ConfigError(f"csv_target = {cfg.csv_target!r}: name one column")
+    skipped: list[str] = []
+    if cfg.csv_columns.strip():
+        input_cols = _pick(cfg.csv_columns, header, "csv_columns", shown)
+        inputs = [numeric(j, "csv_columns", cfg.csv_columns) for j in input_cols]
+    else:
+        input_cols, inputs = [], []
+        for j in range(width):
+            if j in target_cols:
+                continue
+            values, _why = column(j)
+            if values is None:
+                skipped.append(header[j])
+            else:
+                input_cols.append(j)
+                inputs.append(values)
+        if not input_cols and not target_cols:
+            raise ConfigError(f"csv_path = {cfg.csv_path!r}: {shown} has no numeric column")
+    if target_cols:
+        targets = [numeric(target_cols[0], "csv_target", cfg.csv_target)]
+        if not input_cols:  # a single-column file: the target's own past is the input
+            input_cols, inputs = list(target_cols), list(targets)
+    else:
+        if not input_cols:
+            raise ConfigError(f"csv_columns = {cfg.csv_columns!r}: no input column")
+        target_cols, targets = list(input_cols), list(inputs)
+    h = cfg.csv_horizon
+    if h == 0 and set(target_cols) <= set(input_cols):
+        raise ConfigError(f"csv_horizon = 0: the target {', '.join(header[j] for j in target_cols)} is also an input, "
+                          "so predicting it at the same row is copying it (use csv_horizon ≥ 1, or a target "
+                          "that is not an input)")
+    n = len(body)
+    need = cfg.seq_len + h
+    if n < need:
+        raise ConfigError(f"csv_path = {cfg.csv_path!r}: {shown} has {n} data rows; seq_len = {cfg.seq_len} with "
+                          f"csv_horizon = {h} needs at least {need} (lower seq_len or use a longer series)")
+    x = _normalise(np.stack(inputs, axis=1), cfg.csv_normalize)
+    y = _normalise(np.stack(targets, axis=1), cfg.csv_normalize)
+    return CsvSeries(
+        path=shown, input_names=tuple(header[j] for j in input_cols),
+        target_names=tuple(header[j] for j in target_cols),
+        inputs=x[: n - h], targets=y[h:], skipped=tuple(skipped),
+    )
+
+
+def _normalise(a: np.ndarray, how: str) -> np.ndarray:
+    """Per column: z-score or min-max (a constant column becomes 0), or unchanged."""
+    if how == "zscore":
+        sd = a.std(axis=0)
+        return (a - a.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    if how == "minmax":
+        lo, span = a.min(axis=0), a.max(axis=0) - a.min(axis=0)
+        return (a - lo) / np.where(span > 0, span, 1.0)
+    return a.copy()
+
+
+class CsvTask(Task):
+    """Your own time series (``csv_path``): windows of ``seq_len`` consecutive rows at random
+    offsets; at every step predict the target ``csv_horizon`` rows ahead (by default the
+    next row of every input column), MSE averaged over batch and steps. Baseline: predict
+    the mean, whose MSE is the target's variance (1 after z-scoring)."""
+
+    name = "csv"
+
+    def __init__(self, cfg: RunConfig, dtype: torch.dtype, device: torch.device) -> None:
+        super().__init__(cfg, dtype, device)
+        series = load_csv_series(cfg)
+        self.series = series
+        self.input_size = series.inputs.shape[1]
+        self.output_size = series.targets.shape[1]
+        self._x = series.inputs
+        self._y = series.targets
+        self._windows = len(self._x) - self.T + 1
+        self.baseline = float(series.targets.var(axis=0).mean())
+        self.baseline_label = f"predict the mean (MSE {self.baseline:.3g})"
+
+    def sample(self, rng: np.random.Generator) -> Batch:
+        starts = rng.integers(0, self._windows, size=self.B)
+        idx = starts[None, :] + np.arange(self.T)[:, None]  # (T, B)
+        return Batch(self._tensor(self._x[idx]), self._tensor(self._y[idx]))
+
+    def loss(self, out, y, h_top):
+        return F.mse_loss(out, y)
+
+    def target_for_plot(self, y, b=0):
+        return y[:, b, :].detach().cpu().double().numpy()
+
+
+_TASKS = {"sine": SineTask, "adding": AddingTask, "recall": RecallTask, "toy3": Toy3Task, "csv": CsvTask}
 
 
 def make_task(cfg: RunConfig, dtype: torch.dtype, device: torch.device) -> Task:

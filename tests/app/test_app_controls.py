@@ -109,7 +109,7 @@ def test_typing_digits_does_not_trigger_preset_shortcuts(qtbot, make_window):
 
 
 def test_preset_shortcut_keys_switch_presets(qtbot, make_window):
-    from gradsim.presets import list_presets
+    from gradsim.content.presets import list_presets
 
     w = make_window()
     w.plots.setFocus()

@@ -1,4 +1,4 @@
-"""The Qt-free training loop (gradsim.core.loop): commands, messages, both transports."""
+"""The Qt-free training loop (gradsim.runs.live.loop): commands, messages, both transports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gradsim.config import RunConfig
-from gradsim.core.loop import (
+from gradsim.runs.live.loop import (
     Command, ConfigMsg, ErrorMsg, ProcessChannel, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg, TrainingLoop,
 )
 

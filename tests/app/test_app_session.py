@@ -11,7 +11,7 @@ import multiprocessing  # noqa: E402
 import pytest  # noqa: E402
 
 from gradsim.config import ConfigError, RunConfig  # noqa: E402
-from gradsim.presets import list_presets  # noqa: E402
+from gradsim.content.presets import list_presets  # noqa: E402
 
 from app_configs import DIVERGING  # noqa: E402
 

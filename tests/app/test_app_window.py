@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from gradsim.config import RunConfig, load_config  # noqa: E402
-from gradsim.outputs import OUTPUT_FILES  # noqa: E402
+from gradsim.runs.folder import OUTPUT_FILES  # noqa: E402
 
 from app_configs import DIVERGING  # noqa: E402
 

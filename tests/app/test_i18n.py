@@ -102,7 +102,7 @@ def test_config_strings_are_in_sync_with_field_specs():
 
 def test_view_titles_match_the_core():
     from gradsim.app.plots_panel import VIEW_TITLE_TEXTS
-    from gradsim.figures import HEATMAP_VIEW_TITLES
+    from gradsim.figures.run import HEATMAP_VIEW_TITLES
 
     assert VIEW_TITLE_TEXTS == list(HEATMAP_VIEW_TITLES.values())
 
@@ -189,7 +189,7 @@ def _inside_plot(obj) -> bool:
 
 
 def test_no_english_left_in_chinese_mode(qtbot, make_window):
-    from gradsim.presets import list_presets
+    from gradsim.content.presets import list_presets
 
     w = make_window()
     _zh(qtbot, w)

@@ -125,8 +125,8 @@ def test_compare_dialog_error_in_chinese(qtbot, zh):
 def _core_errors(tmp_path: Path) -> dict[str, str]:
     """Real messages of the core, one per shape the app can show."""
     from gradsim.config import ConfigError, load_config, save_config
-    from gradsim.lecture import load_lecture
-    from gradsim.outputs import check_writable_dir
+    from gradsim.content.lecture import load_lecture
+    from gradsim.runs.folder import check_writable_dir
 
     out = {}
     bad = tmp_path / "bad.toml"
@@ -190,7 +190,7 @@ def test_core_and_os_errors_are_rebuilt_in_chinese(qapp, tmp_path):
 
 def test_reasons_and_file_errors(qapp):
     from gradsim.app.i18n import translate_error
-    from gradsim.plots import ExportError
+    from gradsim.figures.export import ExportError
 
     cases = [
         str(ExportError("/x/plot.png", "Permission denied")),

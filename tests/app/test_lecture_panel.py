@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from gradsim.app.lecture_panel import DEFAULT_HIDDEN, lecture_language
 from gradsim.app.settings import open_settings
-from gradsim.lecture import load_lecture, shipped_lectures
+from gradsim.content.lecture import load_lecture, shipped_lectures
 
 SMALL_SET = "set = { seq_len = 12, batch_size = 4, hidden_size = 8 }"
 LECTURE = f"""

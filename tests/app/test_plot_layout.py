@@ -81,13 +81,13 @@ def test_a_new_run_shows_its_own_extent_before_the_first_iteration(qtbot, make_w
 
 @pytest.mark.parametrize("step, side", [(0.0, 0.0), (10.0, 0.0), (90.0, 1.0)])
 def test_divergence_label_sits_on_the_side_with_room(step, side):
-    from gradsim.plots import divergence_label_anchors
+    from gradsim.figures.plots import divergence_label_anchors
 
     assert divergence_label_anchors(step, np.arange(100.0)) == [(side, 0.5), (side, 0.5)]
 
 
 def test_log_axis_minor_ticks_do_not_pile_up(qapp):
-    from gradsim.plots import _LogAxis
+    from gradsim.figures.plots import _LogAxis
 
     ax = _LogAxis("left")
     ax.setLogMode(True)

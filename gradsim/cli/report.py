@@ -1,0 +1,58 @@
+"""``gradsim report``: train headless and write an HTML or PDF report of the run."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from gradsim.cli.common import (
+    add_config_source, add_run_options, check_run_options, fail, one_line, progress_bar, resolve_config,
+    set_torch_threads, train_progress,
+)
+from gradsim.config import ConfigError
+from gradsim.media.report import FORMATS, format_number
+
+__all__ = ["register", "run"]
+
+
+def register(sub) -> argparse.ArgumentParser:
+    """Add ``report`` to the CLI's subparsers."""
+    p = sub.add_parser(
+        "report", help="train headless and write an HTML or PDF report of the run",
+        description="Train headless and write one self-contained report: summary numbers, every plot "
+        "with how to read it, the config and the versions. The format follows --out's suffix.",
+    )
+    add_config_source(p)
+    add_run_options(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="output file, .html or .pdf")
+    p.set_defaults(func=run, renders=True)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``gradsim report``: 0 on success, 2 with one line on stderr for bad input."""
+    from gradsim.runs.media import report_run
+
+    out = Path(args.out)
+    if out.suffix.lower() not in FORMATS:
+        return fail(f"--out {args.out!r}: the file must end in .html or .pdf")
+    if msg := check_run_options(args):
+        return fail(msg)
+    try:
+        cfg = resolve_config(args.preset, args.config, args.assignments)
+    except ConfigError as err:
+        return fail(one_line(err))
+    set_torch_threads(args.threads)
+    title = args.preset or (Path(args.config).stem if args.config else None)
+    t0 = time.perf_counter()
+    try:
+        with progress_bar(args.steps, args.quiet, unit="step") as bar:
+            path, result = report_run(cfg, args.steps, out, title=title, progress=train_progress(bar))
+    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+        return fail(one_line(err))
+    except OSError as err:
+        return fail(str(err))
+    print(f"wrote {path}: {args.steps} steps, final loss {format_number(result.summary['final_loss'])}, "
+          f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
+    return 0

@@ -1,0 +1,57 @@
+"""``gradsim run``: train headless and write the run folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gradsim.cli.common import (
+    add_config_source, add_run_options, check_run_options, fail, one_line, prepare_output_dir, progress_bar,
+    resolve_config, train_progress,
+)
+from gradsim.config import ConfigError
+
+__all__ = ["register", "run"]
+
+
+def register(sub) -> argparse.ArgumentParser:
+    """Add ``run`` to the CLI's subparsers."""
+    p = sub.add_parser(
+        "run", help="train headless and write data and figures to a folder",
+        description="Train headless and write config.toml, metrics.csv, grad_steps.npz, summary.json "
+        "and loss/predictions/heatmap as PNG and SVG into --out.",
+    )
+    add_config_source(p)
+    add_run_options(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
+    p.set_defaults(func=run, renders=True)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``gradsim run``; 0 on success (a diverging run included), 2 for bad input."""
+    from gradsim.runs.folder import run_to_folder
+
+    if msg := check_run_options(args):
+        return fail(msg)
+    try:
+        cfg = resolve_config(args.preset, args.config, args.assignments)
+    except ConfigError as err:
+        return fail(one_line(err))
+    out = Path(args.out)
+    if msg := prepare_output_dir(args, out):
+        return fail(msg)
+    try:
+        with progress_bar(args.steps, args.quiet, unit="step") as bar:
+            result = run_to_folder(cfg, args.steps, out, figures=not args.no_figures, progress=train_progress(bar))
+    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+        return fail(one_line(err))
+    except OSError as err:
+        return fail(str(err))
+    summary = result.summary
+    div = summary["diverged_at"]
+    note = f", diverged at step {div}" if div is not None else ""
+    sps = summary["steps_per_second"]
+    print(f"wrote {out}: {args.steps} steps, final loss {summary['final_loss']:.6g}, {sps:.1f} steps/s{note}")
+    return 0

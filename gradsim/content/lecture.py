@@ -1,0 +1,211 @@
+"""Lecture scripts: a guided sequence of presets with explanations (Qt-free).
+
+A lecture is a TOML file::
+
+    title = { en = "Why RNN gradients vanish", zh = "RNN 的梯度为什么会消失" }
+    hide = ["device", "dtype"]          # optional: controls hidden in classroom mode
+
+    [[step]]
+    preset = "vanishing"                # a shipped preset
+    set = { seq_len = 50 }              # optional overrides (validated by RunConfig;
+                                        # "none" unsets an optional field)
+    view = "last"                       # optional heatmap view: total | last | weight
+    play = true                         # optional: start training when the step opens
+    stop_at = 200                       # optional, with play: pause by itself at this
+                                        # iteration (where the text's numbers were measured)
+    delay = 0.025                       # optional: seconds between iterations (the speed
+                                        # slider; 0 = flat out), so the class sees it build up
+    title = { en = "...", zh = "..." }
+    text = { en = "...", zh = "..." }
+    equation = { en = "...", zh = "..." }   # optional; a plain string is used for both
+    look = { en = "...", zh = "..." }
+
+Every text exists in English and Simplified Chinese. :func:`load_lecture` checks all
+of it and raises :class:`~gradsim.config.ConfigError` naming the file, the step and
+the field, so a lecturer's own script fails before class, not during it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
+
+from gradsim.config import VIEWS, ConfigError, RunConfig, field_specs, read_toml
+from gradsim.content.presets import list_presets
+
+__all__ = ["DEFAULT_LECTURE", "LANGUAGES", "STOP_AT_MAX", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
+
+#: Languages every text must have.
+LANGUAGES = ("en", "zh")
+#: Heatmap views a step may select (DOMAIN.md's three per-step quantities).
+#: The lecture the app's "Open the shipped lecture" opens.
+DEFAULT_LECTURE = "rnn-gradients"
+
+_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay"}
+#: Largest stop_at a step may ask for.
+STOP_AT_MAX = 10_000_000
+_TOP_KEYS = {"title", "hide", "step", "description"}
+
+
+@dataclass(frozen=True)
+class LectureStep:
+    """One step: a preset (plus overrides) and what to say about it."""
+
+    preset: str
+    overrides: dict[str, Any]
+    title: dict[str, str]
+    text: dict[str, str]
+    equation: dict[str, str]
+    look: dict[str, str]
+    view: str | None = None
+    play: bool = False
+    #: Iterations after which the step's training pauses by itself (None: it runs on).
+    stop_at: int | None = None
+    #: Seconds between iterations while the step plays (None: the speed stays as it is).
+    delay: float | None = None
+
+    def config(self) -> RunConfig:
+        """The preset's config with this step's overrides (validated at load time)."""
+        base = list_presets()[self.preset].config
+        return base.replace(**self.overrides) if self.overrides else base
+
+    def get(self, field: str, lang: str) -> str:
+        """Text of ``field`` (title, text, equation, look) in ``lang`` (falls back to en)."""
+        texts: dict[str, str] = getattr(self, field)
+        return texts.get(lang) or texts.get("en", "")
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """A titled sequence of steps, and the controls classroom mode hides."""
+
+    title: dict[str, str]
+    steps: tuple[LectureStep, ...]
+    hide: tuple[str, ...] = ()
+    source: str = ""
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def step(self, i: int) -> LectureStep:
+        """Step ``i`` (0-based)."""
+        return self.steps[i]
+
+    def get_title(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en", "")
+
+
+def _texts(value: Any, where: str, field: str, *, required: bool = True) -> dict[str, str]:
+    if value is None:
+        if required:
+            raise ConfigError(f"{where}: missing field {field!r} (a table {{en = \"...\", zh = \"...\"}})")
+        return {lang: "" for lang in LANGUAGES}
+    if isinstance(value, str) and field == "equation":
+        return {lang: value for lang in LANGUAGES}  # mathematics reads the same in both
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: field {field!r} must be a table {{en = \"...\", zh = \"...\"}}, "
+                          f"not {value!r}")
+    unknown = [k for k in value if k not in LANGUAGES]
+    if unknown:
+        raise ConfigError(f"{where}: field {field!r}: unknown language {', '.join(map(repr, unknown))} "
+                          f"(expected {', '.join(LANGUAGES)})")
+    out = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{where}: field {field!r}: missing or empty {lang!r} text "
+                              f"(every text needs {' and '.join(LANGUAGES)})")
+        out[lang] = text.strip()
+    return out
+
+
+def _parse_step(raw: Any, where: str) -> LectureStep:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table ([[step]])")
+    unknown = sorted(set(raw) - _STEP_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown field {', '.join(map(repr, unknown))} "
+                          f"(known: {', '.join(sorted(_STEP_KEYS))})")
+    preset = raw.get("preset")
+    presets = list_presets()
+    if not isinstance(preset, str):
+        raise ConfigError(f"{where}: field 'preset' is missing or not a string (known: {', '.join(presets)})")
+    if preset not in presets:
+        raise ConfigError(f"{where}: field 'preset': unknown preset {preset!r} (known: {', '.join(presets)})")
+    overrides = raw.get("set", {})
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"{where}: field 'set' must be a table {{field = value}}, not {overrides!r}")
+    specs = field_specs()
+    # TOML has no null: "none" unsets an optional field (e.g. spectral_radius)
+    overrides = {k: None if (isinstance(v, str) and v.lower() == "none" and k in specs and specs[k].optional)
+                 else v for k, v in overrides.items()}
+    try:
+        presets[preset].config.replace(**overrides)
+    except ConfigError as err:
+        raise ConfigError(f"{where}: field 'set': {err}") from None
+    view = raw.get("view")
+    if view is not None and view not in VIEWS:
+        raise ConfigError(f"{where}: field 'view' = {view!r}: must be one of {', '.join(VIEWS)}")
+    play = raw.get("play", False)
+    if not isinstance(play, bool):
+        raise ConfigError(f"{where}: field 'play' = {play!r}: must be true or false")
+    stop_at = raw.get("stop_at")
+    if stop_at is not None and (isinstance(stop_at, bool) or not isinstance(stop_at, int)
+                                or not 1 <= stop_at <= STOP_AT_MAX):
+        raise ConfigError(f"{where}: field 'stop_at' = {stop_at!r}: must be an integer from 1 to {STOP_AT_MAX}")
+    delay = raw.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))
+                              or not 0.0 <= delay <= 1.0):
+        raise ConfigError(f"{where}: field 'delay' = {delay!r}: must be a number of seconds from 0 to 1")
+    return LectureStep(
+        preset=preset,
+        overrides=dict(overrides),
+        title=_texts(raw.get("title"), where, "title"),
+        text=_texts(raw.get("text"), where, "text"),
+        equation=_texts(raw.get("equation"), where, "equation", required=False),
+        look=_texts(raw.get("look"), where, "look"),
+        view=view,
+        play=play,
+        stop_at=stop_at,
+        delay=None if delay is None else float(delay),
+    )
+
+
+def parse_lecture(data: dict[str, Any], name: str) -> Lecture:
+    """Validate parsed TOML ``data``; ``name`` (the file) prefixes every message."""
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"lecture {name}: unknown top-level field {', '.join(map(repr, unknown))} "
+                          f"(known: {', '.join(sorted(_TOP_KEYS))})")
+    title = _texts(data.get("title"), f"lecture {name}", "title")
+    hide = data.get("hide", [])
+    specs = field_specs()
+    if not isinstance(hide, list) or not all(isinstance(h, str) for h in hide):
+        raise ConfigError(f"lecture {name}: field 'hide' must be a list of control names, not {hide!r}")
+    bad = [h for h in hide if h not in specs]
+    if bad:
+        raise ConfigError(f"lecture {name}: field 'hide': unknown control {', '.join(map(repr, bad))} "
+                          f"(known: {', '.join(specs)})")
+    raw_steps = data.get("step")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ConfigError(f"lecture {name}: no steps (add at least one [[step]] table)")
+    steps = tuple(_parse_step(raw, f"lecture {name}, step {i + 1}") for i, raw in enumerate(raw_steps))
+    return Lecture(title=title, steps=steps, hide=tuple(hide), source=name)
+
+
+def load_lecture(path: str | os.PathLike[str] | Traversable) -> Lecture:
+    """Load and validate a lecture script; raises ConfigError naming the file, step and field."""
+    data = read_toml(path, "lecture")
+    return parse_lecture(data, repr(str(path)))
+
+
+def shipped_lectures() -> dict[str, Traversable]:
+    """The lectures shipped in ``resources/lectures``: name -> file."""
+    folder = resources.files("gradsim.resources") / "lectures"
+    if not folder.is_dir():
+        return {}
+    found = {e.name.removesuffix(".toml"): e for e in folder.iterdir() if e.name.endswith(".toml")}
+    return dict(sorted(found.items()))

@@ -1,0 +1,490 @@
+"""Figure builders shared by the live app and the headless CLI exporter.
+
+Builders take plain numpy arrays and depend on nothing else in gradsim.  Styled for slides:
+white background, dark text, readable fonts, tab10 colours, legends.  Log y axes plot data
+we log10-transform ourselves (non-positive / non-finite points dropped) on an axis labelled
+10^k, so a diverged run never reaches pyqtgraph and overlays share the curve's coordinates.
+Headless: set ``QT_QPA_PLATFORM=offscreen`` before importing Qt, then
+:func:`gradsim.figures.export.ensure_qapp`, build a figure, :func:`gradsim.figures.export.export_widget`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont
+
+from gradsim.core.truncation import chunk_starts
+from gradsim.figures.scale import log_magnitude
+
+__all__ = ["HeatmapPlot", "LossPlot", "PredictionPlot", "ProfilePlot", "SeriesPlot", "SpectrumPlot"]
+
+#: matplotlib's tab10: distinguishable under the common colour-vision deficiencies.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+FOREGROUND = "#222222"
+HEATMAP_COLORMAP = "viridis"  # perceptually uniform: dark = vanished, bright = exploded
+TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 11, 13, 15, 11
+
+#: Above this many points a curve is drawn with a 1-px pen.  Qt strokes a wide antialiased
+#: polyline through noisy data pathologically slowly (offscreen, pyqtgraph 0.14, PySide6
+#: 6.11; 1-px pens take ~5 ms throughout): 1000 noisy points 0.34 s, 10k 11 s, 1M points
+#: peak-downsampled 19 s.  Drawing a 2-px pen as separate segments cuts 1000 points to 0.03 s.
+WIDE_PEN_MAX_POINTS = 1000
+#: Clipping marks beyond this count are thinned evenly; a scatter of 1M symbols is too slow.
+MAX_MARKERS = 2000
+
+
+# --------------------------------------------------------------------------- helpers
+def _font(points: int) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    return font
+
+
+def _style_axis(axis: pg.AxisItem, label: str | None = None) -> None:
+    axis.setPen(FOREGROUND)
+    axis.setTextPen(FOREGROUND)
+    axis.setStyle(tickFont=_font(TICK_PT))
+    if label is not None:
+        axis.setLabel(label, color=FOREGROUND, **{"font-size": f"{LABEL_PT}pt"})
+
+
+def _style_plot_item(item: pg.PlotItem, x_label: str, y_label: str) -> None:
+    _style_axis(item.getAxis("bottom"), x_label)
+    _style_axis(item.getAxis("left"), y_label)
+    # The context menu's log toggles would take log10 of data that is already logged.
+    item.ctrl.logXCheck.setEnabled(False)
+    item.ctrl.logYCheck.setEnabled(False)
+
+
+def _set_title(item: pg.PlotItem, title: str) -> None:
+    item.setTitle(title or None, color=FOREGROUND, size=f"{TITLE_PT}pt")
+
+
+def _log10_finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(x, log10 y)`` restricted to the points where y is finite and positive."""
+    y = np.asarray(y, dtype=np.float64)
+    keep = np.isfinite(y) & (y > 0)
+    return np.asarray(x, dtype=np.float64)[keep], np.log10(y[keep])
+
+
+#: Background of a line's label: light enough that data under it stays visible.
+LABEL_FILL = (255, 255, 255, 160)
+
+
+def divergence_label_anchors(step: float, x: np.ndarray) -> list[tuple[float, float]]:
+    """Anchors of the "diverged at step N" label: right of the line when the line is in the
+    left half of the data (a divergence at step 0 would put the label off the plot), else left."""
+    x = np.asarray(x, dtype=np.float64)
+    mid = 0.5 * (float(np.nanmin(x)) + float(np.nanmax(x))) if x.size else step
+    side = 0.0 if step <= mid else 1.0
+    return [(side, 0.5), (side, 0.5)]
+
+
+def _text_line(pos: float, angle: int, pen, text: str, position: float, anchors) -> pg.InfiniteLine:
+    # InfLineLabel runs str.format on its text ({value}); escape braces from user labels.
+    text = text.replace("{", "{{").replace("}", "}}")
+    line = pg.InfiniteLine(pos=pos, angle=angle, pen=pen, label=text, labelOpts={
+        "position": position, "anchors": anchors, "color": pen.color(),
+        "fill": LABEL_FILL})
+    line.label.setFont(_font(LEGEND_PT))
+    return line
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_label(value: float) -> str:
+    """Return ``value`` as plain decimals when short, else as m·10ᵏ."""
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4g}"  # 1000, not .3g's 1e+03
+    mantissa, exponent = f"{value:.1e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return power if mantissa == "1" else f"{mantissa}·{power}"
+
+
+class _LogAxis(pg.AxisItem):
+    """Axis whose view coordinates are log10 values when in log mode; labels read 10^k."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        # The SI prefix would rescale the labels ("loss (x0.001)") and mangle 10^k.
+        self.enableAutoSIPrefix(False)
+
+    def logTickStrings(self, values, scale, spacing):
+        """Label log-mode ticks: 0.01 ... 1000 in decimals, beyond that as powers of ten."""
+        return [_power_label(10.0 ** v) for v in values]
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph API)
+        """Decades, then only 2 and 5 between them when the axis spans more than ~half a
+        decade: pyqtgraph labels all of 2…9, which pile up near the top of each decade."""
+        ticks = [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
+        if len(ticks) < 3:
+            mults = (1, 2, 5) if maxVal - minVal > 0.6 else (1, 2, 3, 4, 5, 6, 7, 8, 9)
+            minor = [v + math.log10(m) for v in range(math.floor(minVal), math.ceil(maxVal)) for m in mults]
+            ticks.append((None, [x for x in minor if minVal < x < maxVal]))
+        return ticks
+
+
+class _StyledPlot(pg.PlotWidget):
+    """A PlotWidget with the slide style, a legend and an optionally log10-labelled y axis."""
+
+    def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", log_y: bool = False,
+                 legend_offset: tuple[int, int] = (-10, 10)):
+        super().__init__(parent=parent, background="w", axisItems={"left": _LogAxis("left")})
+        self.setAntialiasing(True)
+        _style_plot_item(self.plotItem, x_label, y_label)
+        self.showGrid(x=True, y=True, alpha=0.15)
+        # Negative offsets anchor the legend to the right / bottom edge.
+        self.legend = self.addLegend(offset=legend_offset, labelTextColor=FOREGROUND,
+                                     labelTextSize=f"{LEGEND_PT}pt",
+                                     brush=(255, 255, 255, 220), pen=(150, 150, 150))
+        self._set_log_y(log_y)
+
+    def _set_log_y(self, on: bool) -> None:
+        # Only the axis is in log mode: it labels view value k as 10^k.  The data items
+        # stay linear because we hand them log10 values ourselves (see module docstring).
+        self.getAxis("left").setLogMode(bool(on))
+
+    def _add_curve(self, x, y, index: int, name: str | None, *, style=Qt.PenStyle.SolidLine,
+                   many: bool = False) -> pg.PlotDataItem:
+        wide = len(x) <= WIDE_PEN_MAX_POINTS
+        pen = pg.mkPen(PALETTE[index % len(PALETTE)], style=style, width=2 if wide else 1)
+        item = pg.PlotDataItem(x, y, pen=pen, name=name, antialias=True, connect="finite")
+        if wide:
+            item.curve.setSegmentedLineMode("on")  # see WIDE_PEN_MAX_POINTS
+        self.addItem(item)
+        if many:
+            # 'peak' keeps the min/max envelope of noisy curves; clipToView skips the
+            # off-screen part when zoomed in.  1M points: ~0.02 s per paint instead of ~0.2 s.
+            # Set after addItem: before it, clipToView asks the PlotWidget (not yet a
+            # ViewBox) for autoRangeEnabled and raises AttributeError (pyqtgraph 0.14).
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+        return item
+
+
+# --------------------------------------------------------------------------- figures
+class LossPlot(_StyledPlot):
+    """Training loss over iterations on a log10 y axis, with clipping and divergence marks."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, x_label="iteration", y_label="loss", log_y=True)
+        _set_title(self.plotItem, "Training loss")
+
+    def set_data(self, steps: np.ndarray, loss: np.ndarray, clipped_steps: np.ndarray | None = None,
+                 diverged_step: int | None = None, baseline: float | None = None,
+                 baseline_label: str = "trivial baseline") -> None:
+        """Replace the plotted loss.
+
+        Parameters
+        ----------
+        steps, loss : np.ndarray
+            Iteration numbers (ascending) and the loss at each; non-finite or non-positive
+            losses are dropped, since a log axis cannot show them.
+        clipped_steps : np.ndarray, optional
+            Iterations where the gradient was clipped, marked on the curve.
+        diverged_step : int, optional
+            Iteration at which training diverged; drawn as a labelled red vertical line.
+        baseline : float, optional
+            Loss of a trivial predictor, drawn as a dashed horizontal line.
+        baseline_label : str
+            Text for the baseline line.
+        """
+        self.plotItem.clear()
+        steps = np.asarray(steps, dtype=np.float64)
+        loss = np.asarray(loss, dtype=np.float64)
+        if steps.shape != loss.shape:
+            raise ValueError(f"steps {steps.shape} and loss {loss.shape} differ in shape")
+        x, y = _log10_finite(steps, loss)
+        self._add_curve(x, y, 0, "loss", many=True)
+        if clipped_steps is not None and len(clipped_steps) and len(x):
+            self._mark_clipped(np.asarray(clipped_steps, dtype=np.float64), x, y)
+        if diverged_step is not None:
+            pen = pg.mkPen(PALETTE[3], width=2)
+            self.addItem(_text_line(float(diverged_step), 90, pen,
+                                    f"diverged at step {int(diverged_step)}",
+                                    0.85, divergence_label_anchors(float(diverged_step), x)))
+        if baseline is not None and np.isfinite(baseline) and baseline > 0:
+            pen = pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
+            self.addItem(_text_line(float(np.log10(baseline)), 0, pen,
+                                    f"{baseline_label} ({baseline:.3g})",
+                                    0.03, [(0, 1), (0, 1)]))
+
+    def _mark_clipped(self, clipped: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
+        count = len(clipped)
+        if count > MAX_MARKERS:
+            clipped = clipped[np.linspace(0, count - 1, MAX_MARKERS).astype(int)]
+        # Place each mark on the curve at the nearest plotted iteration at or before it.
+        idx = np.clip(np.searchsorted(x, clipped, side="right") - 1, 0, len(x) - 1)
+        self.addItem(pg.PlotDataItem(clipped, y[idx], pen=None, symbol="t", symbolSize=7,
+                                     symbolPen=None, symbolBrush=PALETTE[1],
+                                     name=f"gradient clipped ({count} steps)"))
+
+
+class PredictionPlot(_StyledPlot):
+    """Predictions against targets (and optionally a free-running roll-out) for one sample."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, x_label="time step t", y_label="value")
+
+    def set_data(self, prediction: np.ndarray, target: np.ndarray, rollout: np.ndarray | None = None,
+                 inputs: np.ndarray | None = None, title: str = "") -> None:
+        """Replace the plotted sample.
+
+        Parameters
+        ----------
+        prediction : np.ndarray
+            Model output per time step, shape (T,).
+        target : np.ndarray
+            Target per time step, shape (T,); NaN where a step has no target.  Finite targets
+            are drawn as markers.
+        rollout : np.ndarray, optional
+            Free-running roll-out (each prediction fed back as the next input), shape (T',).
+        inputs : np.ndarray, optional
+            Input sequence, shape (T,) or (T, channels), drawn faintly for context.
+        title : str
+            Plot title.
+        """
+        self.plotItem.clear()
+        _set_title(self.plotItem, title)
+        if inputs is not None:
+            inputs = np.asarray(inputs, dtype=np.float64)
+            inputs = inputs[:, None] if inputs.ndim == 1 else inputs.reshape(len(inputs), -1)
+            t = np.arange(len(inputs))
+            for c in range(inputs.shape[1]):
+                # One legend entry for all channels: a one-hot input would flood the legend.
+                self.addItem(pg.PlotDataItem(t, inputs[:, c], pen=pg.mkPen((170, 170, 170), width=1),
+                                             name="input" if c == 0 else None, connect="finite"))
+        prediction = np.asarray(prediction, dtype=np.float64).ravel()
+        self._add_curve(np.arange(len(prediction)), prediction, 0, "prediction")
+        if rollout is not None:
+            rollout = np.asarray(rollout, dtype=np.float64).ravel()
+            self._add_curve(np.arange(len(rollout)), rollout, 2, "free-running roll-out",
+                            style=Qt.PenStyle.DashLine)
+        target = np.asarray(target, dtype=np.float64).ravel()
+        has = np.isfinite(target)
+        self.addItem(pg.PlotDataItem(np.flatnonzero(has), target[has], pen=None, symbol="o",
+                                     symbolSize=8, symbolPen=pg.mkPen(FOREGROUND, width=1),
+                                     symbolBrush=PALETTE[1], name="target"))
+
+
+class HeatmapPlot(pg.GraphicsLayoutWidget):
+    """Gradient magnitude per (iteration, time step) as a log10 colour image.
+
+    Rows are iterations, newest at the top; columns are time steps.  Column t covers
+    x in [t, t+1) and the row of iteration s covers y in [s, s + stride), so boundary
+    lines drawn at integer x fall exactly between columns.
+    """
+
+    def __init__(self, parent=None, title: str = "‖δ_t‖", *, interactive: bool = False):
+        super().__init__(parent=parent)
+        self.setBackground("w")
+        self.setAntialiasing(True)
+        self.plot_item = self.addPlot()
+        self.plot_item.setDefaultPadding(0.0)
+        _style_plot_item(self.plot_item, "time step t", "iteration")
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.plot_item.addItem(self.image_item)
+        # The colour bar owns the levels; images are never auto-levelled (see set_data).
+        self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=HEATMAP_COLORMAP,
+                                         interactive=interactive, rounding=0.1, width=22)
+        self.color_bar.setImageItem(self.image_item, insert_in=self.plot_item)
+        for side in ("left", "right", "top", "bottom"):
+            _style_axis(self.color_bar.getAxis(side))
+        self._tbptt_lines: list[pg.InfiniteLine] = []
+        self._tbptt_key: tuple[int, int] | None = None
+        self._set_titles(title)
+
+    def _set_titles(self, title: str) -> None:
+        self._title = title
+        _set_title(self.plot_item, title)
+        self.color_bar.getAxis("left").setLabel(
+            f"log10 {title}", color=FOREGROUND, **{"font-size": f"{LABEL_PT}pt"})
+
+    def levels(self) -> tuple[float, float]:
+        """Return the current colour levels as ``(log10 low, log10 high)``."""
+        lo, hi = self.color_bar.levels()
+        return float(lo), float(hi)
+
+    def set_data(self, data: np.ndarray, steps: np.ndarray | None = None, *,
+                 levels: tuple[float, float] | None = None, title: str | None = None,
+                 tbptt: int = 0) -> None:
+        """Replace the image.
+
+        Parameters
+        ----------
+        data : np.ndarray
+            Gradient norms, shape (iterations, T), oldest iteration first.  May hold 0, nan
+            and inf; see :func:`log_magnitude` for how they are shown.
+        steps : np.ndarray, optional
+            Iteration number of each row (rows may be decimated); default 0, 1, 2, ...
+        levels : tuple of float, optional
+            Fixed ``(log10 low, log10 high)`` colour levels; None follows the data.
+        title : str, optional
+            New title; the colour bar label follows it.
+        tbptt : int
+            Truncation length; > 0 draws the chunk boundaries as vertical lines.
+        """
+        data = np.asarray(data)
+        if data.ndim != 2:
+            raise ValueError(f"heatmap data must be 2-D (iterations, T), got shape {data.shape}")
+        n_rows, n_steps = data.shape
+        if steps is None:
+            steps = np.arange(n_rows, dtype=np.float64)
+        steps = np.asarray(steps, dtype=np.float64)
+        if steps.shape != (n_rows,):
+            raise ValueError(f"steps has shape {steps.shape}, expected ({n_rows},)")
+        if title is not None and title != self._title:
+            self._set_titles(title)
+        self._draw_tbptt(n_steps, int(tbptt))
+        if data.size == 0:  # an empty image would make pyqtgraph divide by zero
+            self.image_item.clear()
+            return
+        image, lv = log_magnitude(data, levels)
+        image, y0, dy = _uniform_rows(image, steps)
+        # Levels first: the bar pushes them to the image, so the image never autoscales.
+        self.color_bar.setLevels(lv)
+        self.image_item.setImage(image, autoLevels=False, levels=lv)
+        self.image_item.setRect(QRectF(0.0, y0, float(n_steps), dy * len(image)))
+
+    def _draw_tbptt(self, n_steps: int, tbptt: int) -> None:
+        if (n_steps, tbptt) == self._tbptt_key:
+            return
+        self._tbptt_key = (n_steps, tbptt)
+        for line in self._tbptt_lines:
+            self.plot_item.removeItem(line)
+        self._tbptt_lines = []
+        if tbptt <= 0:
+            return
+        # Chunks are aligned to the END of the sequence, so the first chunk may be short.
+        pen = pg.mkPen((255, 255, 255, 200), width=1.5, style=Qt.PenStyle.DashLine)
+        for s in sorted(chunk_starts(n_steps, tbptt)):
+            line = pg.InfiniteLine(pos=s, angle=90, pen=pen)
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self._tbptt_lines.append(line)
+
+
+def _uniform_rows(image: np.ndarray, steps: np.ndarray,
+                  max_rows: int = 4096) -> tuple[np.ndarray, float, float]:
+    """Put rows on an evenly spaced iteration grid; return ``(image, first y, row height)``.
+
+    An ImageItem maps rows linearly to y, but a history decimated unevenly (coarser for
+    old iterations) is not linear in the iteration number.  Each grid row then shows the
+    newest recorded row at or before its iteration.
+    """
+    if len(steps) < 2:
+        return image, float(steps[0]), 1.0
+    diffs = np.diff(steps)
+    if np.all(diffs > 0) and np.allclose(diffs, diffs[0], rtol=1e-6):
+        return image, float(steps[0]), float(diffs[0])
+    if not np.all(diffs > 0):
+        raise ValueError("steps must be strictly increasing")
+    span = steps[-1] - steps[0]
+    n = int(min(max_rows, max(len(steps), span / diffs.min()))) + 1
+    grid = np.linspace(steps[0], steps[-1], n)
+    rows = np.clip(np.searchsorted(steps, grid, side="right") - 1, 0, len(steps) - 1)
+    return image[rows], float(steps[0]), float(span / (n - 1))
+
+
+class ProfilePlot(_StyledPlot):
+    """One iteration's gradient profile over time steps on a log10 y axis, with bounds."""
+
+    def __init__(self, parent=None):
+        # Bottom right: in the headline (vanishing) case the curves rise towards t = T.
+        super().__init__(parent, x_label="time step t", y_label="gradient norm", log_y=True,
+                         legend_offset=(-10, -10))
+
+    def set_data(self, profile: np.ndarray, bounds: dict[str, np.ndarray] | None = None,
+                 title: str = "") -> None:
+        """Replace the profile.
+
+        Parameters
+        ----------
+        profile : np.ndarray
+            Magnitude per time step, shape (T,); zero / non-finite values are not drawn.
+        bounds : dict of str to np.ndarray, optional
+            Named reference curves over the same steps (e.g. the (γλ₁)^(T−t) bound), dashed.
+        title : str
+            Plot title.
+        """
+        self.plotItem.clear()
+        _set_title(self.plotItem, title)
+        profile = np.asarray(profile, dtype=np.float64).ravel()
+        self._add_curve(*_log10_finite(np.arange(len(profile)), profile), 0, "profile")
+        for i, (name, bound) in enumerate((bounds or {}).items(), start=1):
+            bound = np.asarray(bound, dtype=np.float64).ravel()
+            self._add_curve(*_log10_finite(np.arange(len(bound)), bound), i, name,
+                            style=Qt.PenStyle.DashLine)
+
+
+class SpectrumPlot(_StyledPlot):
+    """Eigenvalues of W_hh in the complex plane with the unit circle, equal aspect."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, x_label="Re λ", y_label="Im λ")
+        self.setAspectLocked(True)
+
+    def set_data(self, eigenvalues: np.ndarray) -> None:
+        """Replace the eigenvalues.
+
+        Parameters
+        ----------
+        eigenvalues : np.ndarray
+            Complex eigenvalues; non-finite ones are dropped.
+        """
+        self.plotItem.clear()
+        ev = np.asarray(eigenvalues, dtype=np.complex128).ravel()
+        ev = ev[np.isfinite(ev)]
+        radius = float(np.abs(ev).max()) if ev.size else float("nan")
+        _set_title(self.plotItem, f"Eigenvalues of W_hh (spectral radius {radius:.3g})")
+        theta = np.linspace(0.0, 2.0 * np.pi, 361)
+        self._add_curve(np.cos(theta), np.sin(theta), 7, "unit circle", style=Qt.PenStyle.DashLine)
+        self.addItem(pg.PlotDataItem(ev.real, ev.imag, pen=None, symbol="o", symbolSize=8,
+                                     symbolPen=pg.mkPen(FOREGROUND, width=0.5),
+                                     symbolBrush=PALETTE[0], name="eigenvalue"))
+
+
+class SeriesPlot(_StyledPlot):
+    """Several named series over iterations (e.g. spectral radius and σ_max, grad norms)."""
+
+    def __init__(self, parent=None, *, title: str = "", y_label: str = ""):
+        super().__init__(parent, x_label="iteration", y_label=y_label)
+        _set_title(self.plotItem, title)
+
+    def set_data(self, steps: np.ndarray, series: dict[str, np.ndarray], log_y: bool = False,
+                 reference: float | None = None, *, reference_label: str | None = None) -> None:
+        """Replace the curves.
+
+        Parameters
+        ----------
+        steps : np.ndarray
+            Iteration numbers, shape (N,).
+        series : dict of str to np.ndarray
+            Curve name to values, each of shape (N,).
+        log_y : bool
+            Log10 y axis; non-positive values are then dropped.
+        reference : float, optional
+            Value drawn as a dashed horizontal line (e.g. 1 for the spectral radius).
+        reference_label : str, optional
+            Text on the reference line; default the value itself.
+        """
+        self.plotItem.clear()
+        self._set_log_y(log_y)
+        steps = np.asarray(steps, dtype=np.float64)
+        for i, (name, values) in enumerate(series.items()):
+            values = np.asarray(values, dtype=np.float64)
+            if values.shape != steps.shape:
+                raise ValueError(f"series {name!r} has shape {values.shape}, steps {steps.shape}")
+            x, y = _log10_finite(steps, values) if log_y else (steps, values)
+            self._add_curve(x, y, i, name, many=True)
+        if reference is not None and (not log_y or reference > 0):
+            pen = pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine)
+            pos = float(np.log10(reference)) if log_y else float(reference)
+            self.addItem(_text_line(pos, 0, pen, reference_label or f"{reference:g}",
+                                    0.02, [(0, 1), (0, 1)]))

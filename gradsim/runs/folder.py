@@ -1,0 +1,276 @@
+"""The files a run writes: the same set from ``gradsim run --out DIR`` and from the
+app's Export → All.
+
+``config.toml``
+    the full resolved config (loads back with ``--config``)
+``metrics.csv``
+    one row per iteration (CLI) or per history row (app, after a long run rows cover
+    several iterations: see the ``stride`` of grad_steps.npz)
+``grad_steps.npz``
+    float32 arrays ``total``, ``last``, ``weight`` (rows × seq_len) of the first layer,
+    ``total_l1`` … for deeper layers, ``step`` (the iteration each row starts at) and
+    ``stride`` (iterations merged per row; merged by max)
+``summary.json``
+    final loss, steps, wall seconds, steps per second (training loop only),
+    ``diverged_at``, versions of python / torch / numpy / Qt
+``loss``, ``predictions``, ``heatmap`` as ``.png`` and ``.svg``
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import platform
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+from gradsim.config import RunConfig, config_to_toml
+from gradsim.fileio import atomic_write_bytes
+from gradsim.core.history import History
+from gradsim.core.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from gradsim.runs.procedure import RunResult
+
+__all__ = [
+    "METRIC_COLUMNS",
+    "metrics_row",
+    "MetricsWriter",
+    "versions",
+    "write_outputs",
+    "check_writable_dir",
+    "OUTPUT_FILES",
+    "run_to_folder",
+]
+
+#: Columns every metrics.csv starts with; per-parameter gradient norms follow as
+#: ``grad_norm[<parameter>]``.
+METRIC_COLUMNS = [
+    "step", "loss", "grad_norm", "grad_norm_after", "clipped", "spectral_radius", "sigma_max",
+    "spectrum_step", "diverged", "step_seconds",
+]
+
+FIGURES = ("loss", "predictions", "heatmap")
+OUTPUT_FILES = (
+    ["config.toml", "metrics.csv", "grad_steps.npz", "summary.json"]
+    + [f"{f}.png" for f in FIGURES]
+    + [f"{f}.svg" for f in FIGURES]
+)
+
+
+def metrics_row(snap: Snapshot) -> dict[str, Any]:
+    """One metrics.csv row from a snapshot."""
+    row: dict[str, Any] = {
+        "step": snap.step,
+        "loss": snap.loss,
+        "grad_norm": snap.grad_norm,
+        "grad_norm_after": snap.grad_norm_after,
+        "clipped": int(snap.clipped),
+        "spectral_radius": snap.spectral_radius,
+        "sigma_max": snap.sigma_max,
+        "spectrum_step": snap.spectrum_step,
+        "diverged": int(snap.diverged),
+        "step_seconds": snap.step_seconds,
+    }
+    for name, value in snap.param_grad_norms.items():
+        row[f"grad_norm[{name}]"] = value
+    return row
+
+
+class MetricsWriter:
+    """Streams metrics.csv rows to disk as training goes (memory stays flat)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fh = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._writer: csv.DictWriter | None = None
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        if self._writer is None:
+            self._writer = csv.DictWriter(self._fh, fieldnames=list(row))
+            self._writer.writeheader()
+        self._writer.writerow(row)
+
+    def __call__(self, snap: Snapshot) -> None:
+        """A run-procedure sink: one row per snapshot."""
+        self.write(metrics_row(snap))
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "MetricsWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def versions() -> dict[str, str]:
+    """Versions of the interpreter and the libraries that shape the numbers and plots."""
+    import torch
+
+    out = {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}
+    try:
+        import PySide6
+        from PySide6 import QtCore
+
+        out["pyside6"] = PySide6.__version__
+        out["qt"] = QtCore.qVersion()
+    except ImportError:  # pragma: no cover - Qt is a dependency
+        out["qt"] = "unavailable"
+    try:
+        import pyqtgraph
+
+        out["pyqtgraph"] = pyqtgraph.__version__
+    except ImportError:  # pragma: no cover
+        pass
+    from gradsim import __version__
+
+    out["gradsim"] = __version__
+    return out
+
+
+def check_writable_dir(path: str | Path) -> Path:
+    """Create ``path`` if needed and prove it is writable; raises OSError naming it."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / ".gradsim-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise OSError(f"cannot write to output folder {str(p)!r}: {err.strerror or err}") from None
+    return p
+
+
+def _history_metrics_csv(history: History) -> str:
+    buf = io.StringIO()
+    names = list(history.scalars)
+    w = csv.writer(buf)
+    w.writerow(["step", *names])
+    steps = history.scalars[names[0]].steps
+    cols = [history.scalars[n].data[:, 0] for n in names]
+    for i, s in enumerate(steps):
+        w.writerow([int(s), *(_num(c[i]) for c in cols)])
+    return buf.getvalue()
+
+
+def _num(v: float) -> Any:
+    v = float(v)
+    return int(v) if v.is_integer() and abs(v) < 2**53 else v
+
+
+def json_safe(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def grad_steps_arrays(histories: list[History]) -> dict[str, np.ndarray]:
+    """The arrays of grad_steps.npz from one History per layer."""
+    arrays: dict[str, np.ndarray] = {}
+    for li, h in enumerate(histories):
+        suffix = "" if li == 0 else f"_l{li}"
+        for v, buf in h.views.items():
+            arrays[v + suffix] = np.ascontiguousarray(buf.data, dtype=np.float32)
+    first = histories[0].views["total"]
+    arrays["step"] = first.steps.copy()
+    arrays["stride"] = np.array(first.stride)
+    return arrays
+
+
+def write_outputs(
+    out_dir: str | Path,
+    cfg: RunConfig,
+    history: History | list[History],
+    last_snapshot: Snapshot | None,
+    *,
+    summary_extra: Mapping[str, Any] | None = None,
+    rollout: np.ndarray | None = None,
+    metrics_written: bool = False,
+    figures: bool = True,
+) -> list[Path]:
+    """Write every output file into ``out_dir`` (atomically, file by file).
+
+    Parameters
+    ----------
+    history
+        The run's History, or one per layer (layer 0 first).
+    metrics_written
+        True when the caller already streamed metrics.csv into ``out_dir``
+        (the CLI does, one row per iteration); otherwise it is written from the
+        history's scalar rows.
+    figures
+        Also render loss / predictions / heatmap as PNG and SVG (needs Qt).
+
+    Returns
+    -------
+    list of Path
+        The files written. Raises OSError naming the file on failure.
+    """
+    out = check_writable_dir(out_dir)
+    histories = history if isinstance(history, list) else [history]
+    h0 = histories[0]
+    written: list[Path] = []
+
+    def _put(name: str, data: bytes | str) -> None:
+        path = out / name
+        atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+        written.append(path)
+
+    _put("config.toml", config_to_toml(cfg))
+    if metrics_written:
+        written.append(out / "metrics.csv")
+    else:
+        _put("metrics.csv", _history_metrics_csv(h0))
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **grad_steps_arrays(histories))
+    _put("grad_steps.npz", buf.getvalue())
+    steps_done = h0.count
+    final_loss = last_snapshot.loss if last_snapshot is not None else None
+    summary = {
+        "final_loss": final_loss,
+        "steps": steps_done,
+        "diverged_at": h0.diverged_at,
+        "history_rows": len(h0.views["total"]),
+        "history_stride": h0.views["total"].stride,
+        "versions": versions(),
+    }
+    summary.update(summary_extra or {})
+    _put("summary.json", json.dumps(json_safe(summary), indent=2) + "\n")
+    if figures:
+        from gradsim.figures.run import render_run_figures
+
+        written += render_run_figures(out, cfg, h0, last_snapshot, rollout=rollout)
+    return written
+
+
+def run_to_folder(cfg: RunConfig, steps: int, out: str | Path, *, figures: bool = True,
+                  progress: "Callable[[int, int], None] | None" = None) -> "RunResult":
+    """Train ``cfg`` for ``steps`` iterations with :func:`gradsim.runs.procedure.train` and write
+    the whole run folder into ``out`` (metrics.csv streamed as training goes).
+
+    ``out`` is proved writable before training. Returns the :class:`RunResult`; raises
+    ConfigError when the config cannot run here and OSError naming the file that failed.
+    """
+    from gradsim.runs.procedure import train
+
+    out = check_writable_dir(out)
+    with MetricsWriter(out / "metrics.csv") as metrics:
+        result = train(cfg, steps, sinks=[metrics], progress=progress)
+    write_outputs(out, cfg, result.histories, result.last, summary_extra=result.summary, rollout=result.rollout,
+                  metrics_written=True, figures=figures)
+    return result
+
+
+def summary_from_paths(paths: Iterable[Path]) -> str:
+    """A short human listing of written files (for the CLI)."""
+    return "\n".join(f"  {p}" for p in paths)
