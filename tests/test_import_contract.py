@@ -78,7 +78,7 @@ def test_the_app_window_loads_no_torch():
     code = (
         "import json, sys\n"
         "import gradsim.app.launch, gradsim.app.window, gradsim.app.session, gradsim.runs.live.loop\n"
-        "from gradsim.runs.live.loop import decode\n"
+        "from gradsim.runs.live.transport import decode\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'torch')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gradsim.config import RunConfig, reset_required
 from gradsim.core.history import DecimatingBuffer, History
-from gradsim.runs.live.loop import (
+from gradsim.runs.live.protocol import (
     Command, ConfigMsg, ErrorMsg, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
 )
 from gradsim.app.envelope import Envelope
@@ -139,12 +139,12 @@ class Session(QObject):
         if self._state == "running" or self._shut:
             return
         self._ensure_backend()
-        self._control(Command("play", self._next_seq(), value=max(0, int(until))), "running")
+        self._control(Command.play(self._next_seq(), until=max(0, int(until))), "running")
 
     def pause(self) -> None:
         if self._state != "running":
             return
-        self._control(Command("pause", self._next_seq()), "paused")
+        self._control(Command.pause(self._next_seq()), "paused")
 
     def toggle_play(self) -> None:
         self.pause() if self._state == "running" else self.play()
@@ -154,7 +154,7 @@ class Session(QObject):
         if self._shut:
             return
         self._ensure_backend()
-        self._control(Command("step", self._next_seq(), value=1), "paused")
+        self._control(Command.step(self._next_seq(), 1), "paused")
 
     def reset(self) -> None:
         """Rebuild the model from :attr:`config` (applies the fields waiting for reset)."""
@@ -163,13 +163,13 @@ class Session(QObject):
         run_id = self._next_run_id
         self._next_run_id += 1
         if not self._ensure_backend(run_id):
-            self._control(Command("reset", self._next_seq(), config=self._config, value=run_id), "idle")
+            self._control(Command.reset(self._next_seq(), self._config, run_id), "idle")
         self.divergedChanged.emit(None)
 
     def set_delay(self, seconds: float) -> None:
         """Pause between two steps while playing (0 = flat out)."""
         self._delay = max(0.0, float(seconds))
-        self._send(Command("delay", self._next_seq(), value=self._delay))
+        self._send(Command.delay(self._next_seq(), self._delay))
 
     # ------------------------------------------------------------ configuration
     def set_field(self, name: str, value) -> RunConfig:
@@ -184,7 +184,7 @@ class Session(QObject):
         changed = cfg != self._config
         self._config = cfg
         if changed:
-            self._send(Command("config", self._next_seq(), config=cfg))
+            self._send(Command.apply(self._next_seq(), cfg))
             self.configChanged.emit(cfg)
         if reset:
             self.reset()
@@ -235,7 +235,7 @@ class Session(QObject):
         self._backend = make_backend(self._backend_kind, self._config, run_id, parent=self)
         self._backend.batch.connect(self._on_batch)
         self._backend.failed.connect(self._on_backend_failed)
-        self._send(Command("delay", self._next_seq(), value=self._delay))
+        self._send(Command.delay(self._next_seq(), self._delay))
 
     def _ensure_backend(self, run_id: int | None = None) -> bool:
         """Restart a backend that died (never a second one). True if started here."""

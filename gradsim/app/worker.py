@@ -24,7 +24,9 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from superqt.utils import create_worker
 
 from gradsim.config import RunConfig
-from gradsim.runs.live.loop import Command, ProcessChannel, StoppedMsg, TrainingLoop
+from gradsim.runs.live.loop import TrainingLoop
+from gradsim.runs.live.protocol import Command, StoppedMsg
+from gradsim.runs.live.transport import ProcessChannel
 
 __all__ = ["Backend", "ThreadBackend", "ProcessBackend", "make_backend", "DEFAULT_BACKEND", "BACKENDS"]
 
@@ -121,7 +123,7 @@ class ThreadBackend(Backend):
         deadline = time.monotonic() + timeout
         # Not worker.quit(): superqt would stop iterating at the next yield and never
         # resume the generator, so the loop could not finish (and say so).
-        self._inbox.put(Command("stop"))
+        self._inbox.put(Command.stop())
         return self._wait_worker_thread(deadline)
 
 
@@ -159,12 +161,12 @@ class ProcessBackend(Backend):
 
     def send(self, cmd: Command) -> None:
         if self.alive and not self._channel.send(cmd):
-            log.warning("training process is gone; command %s dropped", cmd.kind)
+            log.warning("training process is gone; command %s dropped", cmd.kind.value)
 
     def stop(self, timeout: float = 1.0) -> bool:
         deadline = time.monotonic() + timeout
         self._channel.stopping = True
-        self._channel.send(Command("stop"))
+        self._channel.send(Command.stop())
         # The child answers with StoppedMsg and exits at once (os._exit). A step still
         # running (a huge config) cannot be interrupted politely: then the child is
         # terminated, which closes the pipe and ends the drain thread as well.

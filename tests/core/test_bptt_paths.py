@@ -39,26 +39,18 @@ def _reference(cfg: RunConfig):
     return (task32, net32, batch32, state32), ref
 
 
-@pytest.fixture
-def lstm_path(request):
-    old = bptt.LSTM_PATH
-    bptt.LSTM_PATH = request.param
-    yield request.param
-    bptt.LSTM_PATH = old
-
-
 def _rel(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a.double() - b).abs().max() / b.abs().max().clamp_min(1e-30))
 
 
-@pytest.mark.parametrize("lstm_path", ["fused", "loop"], indirect=True)
+@pytest.mark.parametrize("lstm_path", ["fused", "loop"])
 @pytest.mark.parametrize("task", ["sine", "adding"])
 @pytest.mark.parametrize("layers", [1, 2])
 def test_float32_lstm_strategies_match_float64_reference(lstm_path, task, layers):
     cfg = RunConfig(cell="lstm", task=task, seq_len=25, batch_size=3, hidden_size=6, num_layers=layers,
                     forget_bias=1.0)
     (t, net, batch, state), ref = _reference(cfg)
-    got = bptt.capture_fast(net, t, batch, state, cfg)
+    got = bptt.capture_fast(net, t, batch, state, cfg, lstm_path=lstm_path)
     for k, g in ref.grads.items():
         assert _rel(got.grads[k], g) < 1e-4, k
     for v in bptt.VIEWS:
@@ -79,11 +71,10 @@ def test_float32_fast_path_matches_float64_reference(cell):
 
 def test_chunked_lstm_loop_equals_general_path(monkeypatch):
     # force chunks of 8 steps over T = 37 so chunk boundaries fall inside the sequence
-    monkeypatch.setattr(bptt, "LSTM_PATH", "loop")
-    monkeypatch.setattr(bptt, "_LSTM_CHUNK_ROWS", 1)
+    monkeypatch.setattr(bptt.lstm, "_LSTM_CHUNK_ROWS", 1)
     cfg = RunConfig(cell="lstm", task="sine", seq_len=37, batch_size=2, hidden_size=5, dtype="float64", tbptt=0)
     t, net, batch, state = _setup(cfg, torch.float64)
-    got = bptt.capture_fast(net, t, batch, state, cfg)
+    got = bptt.capture_fast(net, t, batch, state, cfg, lstm_path="loop")
     ref = bptt.capture_autograd(net, t, batch, state, cfg)
     for k in ref.grads:
         torch.testing.assert_close(got.grads[k], ref.grads[k], rtol=1e-10, atol=1e-14)

@@ -3,59 +3,30 @@ takes commands between steps and reports through plain, picklable messages.
 
 The same :class:`TrainingLoop` runs in a thread of the GUI process (its inbox a
 ``queue.Queue``) or in a child process started with the ``spawn`` context
-(:class:`ProcessChannel`: commands in and messages out over one duplex pipe). The
+(:class:`~gradsim.runs.live.transport.ProcessChannel`: commands in and messages out over
+one duplex pipe). The
 issue measured why a process can matter: training in a thread of the GUI process
 competes with the GUI for the GIL (73 % of headless steps/s), a child process keeps
 100 %. ``benchmarks/bench_gui.py`` measures both.
 
-Protocol
---------
-Commands (:class:`Command`, ``kind``): ``config`` (apply the live fields of
-``config``), ``play`` (``value`` > 0: pause by itself once the run has done ``value``
-iterations), ``pause``, ``step`` (pause, then run exactly ``value`` more
-iterations), ``reset`` (rebuild from ``config`` as run ``value``), ``delay``
-(seconds between steps while playing), ``stop``.
-
-Messages: :class:`RunInfo` after every (re)build, :class:`StepMsg` per iteration,
-:class:`SpectrumMsg` and :class:`RolloutMsg` at a low rate, :class:`StateMsg` when the
-loop pauses itself (single step done, divergence, error), :class:`ConfigMsg` for
-every config command, :class:`ErrorMsg`, and :class:`StoppedMsg` last. Every message
-carries the run id it belongs to, so a receiver can drop what was in flight before a
-reset, and state messages carry the sequence number of the last command the loop had
-seen, so a receiver can tell a stale "paused" from a current one.
+The commands and messages are :mod:`gradsim.runs.live.protocol`; the child process and
+its pipe are :mod:`gradsim.runs.live.transport`.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import queue
-import sys
 import time
 import traceback
-from dataclasses import dataclass, fields
-from types import MappingProxyType
-from typing import Any, Iterator, Protocol
-
-import numpy as np
+from typing import Iterator
 
 from gradsim.config import ConfigError, RunConfig
+from gradsim.runs.live.protocol import (
+    Command, ConfigMsg, ErrorMsg, Inbox, Kind, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
+)
 
-__all__ = [
-    "Command",
-    "RunInfo",
-    "StepMsg",
-    "SpectrumMsg",
-    "RolloutMsg",
-    "StateMsg",
-    "ConfigMsg",
-    "ErrorMsg",
-    "StoppedMsg",
-    "TrainingLoop",
-    "ProcessChannel",
-    "process_main",
-]
+__all__ = ["TrainingLoop", "FLUSH_SECONDS"]
 
 #: Seconds between two reports while training flat out: the GUI redraws at ~30 Hz,
 #: so sending more often only costs wake-ups.
@@ -67,97 +38,6 @@ ROLLOUT_SECONDS = 1.0
 IDLE_POLL_SECONDS = 0.05
 
 
-# ---------------------------------------------------------------------- protocol
-@dataclass(frozen=True)
-class Command:
-    """One request to the loop; ``seq`` increases with every command sent."""
-
-    kind: str
-    seq: int = 0
-    config: RunConfig | None = None
-    value: float = 0.0
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """What a receiver needs to know about a freshly built run."""
-
-    run_id: int
-    seq: int
-    config: RunConfig
-    baseline: float | None
-    baseline_label: str
-    param_names: tuple[str, ...]
-    num_layers: int
-    gamma: float | None
-
-
-@dataclass(frozen=True)
-class StepMsg:
-    run_id: int
-    snapshot: Any  # gradsim.core.snapshot.Snapshot
-
-
-@dataclass(frozen=True)
-class SpectrumMsg:
-    """Eigenvalues of W_hh of every layer (complex arrays), before iteration ``step``."""
-
-    run_id: int
-    step: int
-    eigenvalues: tuple[np.ndarray, ...]
-
-
-@dataclass(frozen=True)
-class RolloutMsg:
-    """Free-running roll-out for ``sine`` (seed 002), made after iteration ``step``."""
-
-    run_id: int
-    step: int
-    values: np.ndarray
-
-
-@dataclass(frozen=True)
-class StateMsg:
-    """The loop paused itself (``reason``: ``step``, ``diverged``, ``error``, ``until``:
-    the iteration count a ``play`` command asked to stop at)."""
-
-    run_id: int
-    seq: int
-    playing: bool
-    reason: str
-
-
-@dataclass(frozen=True)
-class ConfigMsg:
-    """Answer to a ``config`` command: what runs now and what waits for a reset."""
-
-    run_id: int
-    seq: int
-    config: RunConfig
-    pending_reset: tuple[str, ...]
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class ErrorMsg:
-    run_id: int
-    seq: int
-    message: str
-    traceback: str
-
-
-@dataclass(frozen=True)
-class StoppedMsg:
-    run_id: int
-
-
-class Inbox(Protocol):
-    """What the loop reads commands from (``queue.Queue`` has this shape)."""
-
-    def get(self, block: bool = True, timeout: float | None = None) -> Command: ...
-
-
-# ---------------------------------------------------------------------- the loop
 class TrainingLoop:
     """Runs one Trainer under commands; :meth:`run` is the generator to drive.
 
@@ -258,13 +138,13 @@ class TrainingLoop:
     def _handle(self, cmd: Command) -> None:
         self._seq = max(self._seq, cmd.seq)
         kind = cmd.kind
-        if kind == "stop":
+        if kind is Kind.STOP:
             self._stopped = True
-        elif kind == "play":
+        elif kind is Kind.PLAY:
             if self._trainer is None:
                 self._error("no model to train: fix the configuration and press Reset", "")
                 return
-            self._until = max(0, int(cmd.value))
+            self._until = cmd.until
             done = self._trainer.step_count
             if self._until and done >= self._until:  # already there: stay paused, say so
                 self._until = 0
@@ -272,25 +152,25 @@ class TrainingLoop:
                 return
             self._playing = True
             self._next_step_at = time.monotonic()
-        elif kind == "pause":
+        elif kind is Kind.PAUSE:
             was_playing = self._playing
             self._playing = False
             self._budget = self._until = 0
             if was_playing and self._trainer is not None:
                 self._extras(force=True)  # the paused picture shows the latest spectrum and roll-out
-        elif kind == "step":
+        elif kind is Kind.STEP:
             self._playing = False
             self._until = 0
-            self._budget += max(1, int(cmd.value))
-        elif kind == "delay":
-            self._delay = max(0.0, float(cmd.value))
+            self._budget += max(1, cmd.steps)
+        elif kind is Kind.DELAY:
+            self._delay = cmd.seconds
             self._next_step_at = time.monotonic()
-        elif kind == "config" and cmd.config is not None:
+        elif kind is Kind.CONFIG:
             self._apply(cmd.config)
-        elif kind == "reset" and cmd.config is not None:
+        elif kind is Kind.RESET:
             self._playing = False
             self._budget = self._until = 0
-            self._build(cmd.config, int(cmd.value))
+            self._build(cmd.config, cmd.run_id)
         else:
             raise ValueError(f"unknown command {cmd!r}")
 
@@ -393,151 +273,3 @@ def _release_thread_buffers() -> None:
     from gradsim.core.bptt import release_scratch
 
     release_scratch()
-
-
-# ---------------------------------------------------------------------- transport
-def _encode(batch: list) -> list:
-    """Make a batch picklable: a Snapshot holds MappingProxyType fields."""
-    out = []
-    for m in batch:
-        if isinstance(m, StepMsg):
-            s = m.snapshot
-            d = {f.name: getattr(s, f.name) for f in fields(s)}
-            d["views"] = dict(s.views)
-            d["param_grad_norms"] = dict(s.param_grad_norms)
-            out.append(("step", m.run_id, d))
-        else:
-            out.append(m)
-    return out
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
-
-
-def decode(batch: list) -> list:
-    """Inverse of the child's encoding: rebuild immutable Snapshots."""
-    from gradsim.core.snapshot import Snapshot
-
-    out = []
-    for m in batch:
-        if isinstance(m, tuple) and m and m[0] == "step":
-            _, run_id, d = m
-            d["views"] = MappingProxyType({k: _frozen(v) for k, v in d["views"].items()})
-            d["param_grad_norms"] = MappingProxyType(d["param_grad_norms"])
-            for k in ("prediction", "target", "inputs"):
-                d[k] = _frozen(d[k])
-            out.append(StepMsg(run_id, Snapshot(**d)))
-        else:
-            out.append(m)
-    return out
-
-
-class _PipeInbox:
-    """``Inbox`` over the child's end of the pipe."""
-
-    def __init__(self, conn) -> None:
-        self._conn = conn
-
-    def get(self, block: bool = True, timeout: float | None = None) -> Command:
-        try:
-            ready = self._conn.poll(timeout if block else 0)
-        except (EOFError, OSError):
-            return Command("stop")
-        if not ready:
-            raise queue.Empty
-        try:
-            return self._conn.recv()
-        except (EOFError, OSError):  # the parent went away: stop
-            return Command("stop")
-
-
-def process_main(conn, cfg: RunConfig, run_id: int, torch_threads: int) -> None:
-    """Entry point of the child process: run the loop, send non-empty batches."""
-    loop = TrainingLoop(cfg, run_id=run_id, torch_threads=torch_threads)
-    try:
-        for batch in loop.run(_PipeInbox(conn)):
-            if batch:
-                conn.send(_encode(batch))
-    except (BrokenPipeError, EOFError, OSError, KeyboardInterrupt):
-        pass  # the parent is gone or stopping us: nothing to report to
-    finally:
-        conn.close()
-    # Skip the interpreter's teardown (torch's takes ~0.4 s here): everything worth
-    # keeping has been sent, and the app should close within a second.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-class ProcessChannel:
-    """Parent side of a training loop in a child process (``spawn`` context).
-
-    One duplex pipe carries commands in and batches of messages out; a pipe (not a
-    ``multiprocessing.Queue``) needs no feeder threads or named semaphores, and a full
-    pipe makes the child wait rather than pile up memory when the GUI falls behind.
-    """
-
-    def __init__(self, cfg: RunConfig, *, run_id: int = 0, torch_threads: int = 1) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=process_main, args=(child, cfg, run_id, torch_threads),
-                                 name="gradsim-trainer", daemon=True)
-        self._proc.start()
-        child.close()
-        self._pid = self._proc.pid
-        self._closed = False
-        #: Set by the owner before it stops the child, so an EOF is expected.
-        self.stopping = False
-
-    @property
-    def pid(self) -> int | None:
-        return self._pid
-
-    def is_alive(self) -> bool:
-        return not self._closed and self._proc.is_alive()
-
-    def send(self, cmd: Command) -> bool:
-        """Send a command; False if the child is gone."""
-        if self._closed:
-            return False
-        try:
-            self._conn.send(cmd)
-            return True
-        except (BrokenPipeError, EOFError, OSError):
-            return False
-
-    def receive(self, timeout: float) -> list | None:
-        """One decoded batch, or None if nothing came within ``timeout`` seconds.
-
-        Raises EOFError once the child has closed its end (exited).
-        """
-        if self._closed:
-            raise EOFError
-        try:
-            if not self._conn.poll(timeout):
-                return None
-            return decode(self._conn.recv())
-        except OSError:
-            raise EOFError from None
-
-    def join(self, timeout: float) -> bool:
-        """Wait for the child to exit; terminate it after ``timeout``. True if it exited by itself."""
-        self._proc.join(timeout)
-        clean = not self._proc.is_alive()
-        if not clean:
-            self._proc.terminate()
-            self._proc.join(1.0)
-            if self._proc.is_alive():  # pragma: no cover - SIGTERM ignored
-                self._proc.kill()
-                self._proc.join(1.0)
-        return clean
-
-    def close(self) -> None:
-        """Release the pipe (after :meth:`join`)."""
-        if not self._closed:
-            self._closed = True
-            self._conn.close()
-            if not self._proc.is_alive():
-                self._proc.close()

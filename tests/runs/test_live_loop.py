@@ -10,11 +10,18 @@ import numpy as np
 import pytest
 
 from gradsim.config import RunConfig
-from gradsim.runs.live.loop import (
-    Command, ConfigMsg, ErrorMsg, ProcessChannel, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg, TrainingLoop,
+from gradsim.runs.live.loop import TrainingLoop
+from gradsim.runs.live.protocol import (
+    Command, ConfigMsg, ErrorMsg, Kind, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
 )
+from gradsim.runs.live.transport import ProcessChannel
 
-from app_configs import DIVERGING, SMALL
+#: Diverges within a few steps: identity activation, orthogonal W_hh with every singular
+#: value 3, a long sine: the hidden state grows like 3^t and overflows float32.
+DIVERGING = dict(task="sine", seq_len=200, batch_size=4, cell="rnn", hidden_size=16, activation="identity",
+                 init="orthogonal", init_gain=3.0, optimizer="sgd", lr=0.01)
+#: Small and fast: a few ms per step.
+SMALL = dict(task="adding", seq_len=30, batch_size=8, hidden_size=16, optimizer="adam", lr=0.01)
 
 
 class Driver:
@@ -36,8 +43,9 @@ class Driver:
                 self.msgs.extend(batch)
 
     def send(self, kind: str, **kw) -> None:
+        """``send("step", steps=1)``: a Command of that kind (its fields by name)."""
         self.seq += 1
-        self.inbox.put(Command(kind, self.seq, **kw))
+        self.inbox.put(Command(Kind(kind), self.seq, **kw))
 
     def of(self, cls) -> list:
         with self.lock:
@@ -73,7 +81,7 @@ def driver():
 def test_step_runs_exactly_one_iteration_and_reports_a_pause(driver):
     d = driver()
     for _ in range(3):
-        d.send("step", value=1)
+        d.send("step", steps=1)
     d.wait_for(lambda: len(d.of(StateMsg)) >= 1 and len(d.of(StepMsg)) >= 3)
     time.sleep(0.1)
     assert [m.snapshot.step for m in d.of(StepMsg)] == [0, 1, 2]
@@ -93,17 +101,17 @@ def test_play_pause_and_config_applies_at_the_next_step(driver):
     assert len(d.of(StepMsg)) == n, "paused loop kept stepping"
     cfg = d.loop._first.replace(clip="norm", clip_threshold=1e-6, seq_len=20)
     d.send("config", config=cfg)
-    d.send("step", value=1)
+    d.send("step", steps=1)
     d.wait_for(lambda: len(d.of(StepMsg)) == n + 1)
     ack = d.of(ConfigMsg)[-1]
     assert ack.pending_reset == ("seq_len",) and ack.config.clip == "norm"
     snap = d.of(StepMsg)[-1].snapshot
     assert snap.clipped and snap.grad_norm_after == pytest.approx(1e-6, rel=1e-3)
     assert snap.views["last"].shape[1] == SMALL["seq_len"], "shape changed before reset"
-    d.send("reset", config=cfg, value=7)
+    d.send("reset", config=cfg, run_id=7)
     d.wait_for(lambda: len(d.of(RunInfo)) == 2)
     assert d.of(RunInfo)[-1].run_id == 7 and d.of(RunInfo)[-1].config.seq_len == 20
-    d.send("step", value=1)
+    d.send("step", steps=1)
     d.wait_for(lambda: d.of(StepMsg)[-1].run_id == 7)
     assert d.of(StepMsg)[-1].snapshot.views["last"].shape[1] == 20
     d.stop()
@@ -135,7 +143,7 @@ def test_an_exception_in_a_step_pauses_with_a_readable_error(driver, monkeypatch
     assert "synthetic failure" in err.message and "FloatingPointError" in err.traceback
     assert d.of(StateMsg)[-1].reason == "error"
     monkeypatch.undo()
-    d.send("step", value=1)  # the loop is still alive and can go on
+    d.send("step", steps=1)  # the loop is still alive and can go on
     d.wait_for(lambda: d.of(StepMsg))
     d.stop()
 
@@ -145,12 +153,12 @@ def test_process_channel_round_trip_keeps_snapshots_immutable():
     got: list = []
     try:
         deadline = time.monotonic() + 30
-        ch.send(Command("step", 1, value=2))
+        ch.send(Command.step(1, 2))
         while sum(isinstance(m, StepMsg) for m in got) < 2:
             assert time.monotonic() < deadline
             got += ch.receive(0.1) or []
         ch.stopping = True
-        ch.send(Command("stop", 2))
+        ch.send(Command.stop(2))
         while not (got and isinstance(got[-1], StoppedMsg)):
             assert time.monotonic() < deadline
             got += ch.receive(0.1) or []
@@ -168,14 +176,14 @@ def test_process_channel_round_trip_keeps_snapshots_immutable():
 
 def test_play_until_pauses_at_exactly_that_iteration(driver):
     d = driver()
-    d.send("play", value=7)
+    d.send("play", until=7)
     d.wait_for(lambda: any(m.reason == "until" for m in d.of(StateMsg)))
     time.sleep(0.15)  # nothing more may come
     assert [m.snapshot.step for m in d.of(StepMsg)] == list(range(7))
     state = d.of(StateMsg)[-1]
     assert state.reason == "until" and not state.playing
     # Play without a limit goes on; asking for an iteration already reached stays put.
-    d.send("play", value=5)
+    d.send("play", until=5)
     d.wait_for(lambda: sum(m.reason == "until" for m in d.of(StateMsg)) == 2)
     time.sleep(0.1)
     assert len(d.of(StepMsg)) == 7
@@ -187,15 +195,33 @@ def test_play_until_pauses_at_exactly_that_iteration(driver):
 
 def test_pause_and_reset_forget_the_limit(driver):
     d = driver()
-    d.send("play", value=100_000)
+    d.send("play", until=100_000)
     d.wait_for(lambda: len(d.of(StepMsg)) >= 2)
     d.send("pause")
     time.sleep(0.1)
     n = len(d.of(StepMsg))
     d.send("play")  # a plain play after a pause: the old limit is gone
     d.wait_for(lambda: len(d.of(StepMsg)) >= n + 3)
-    d.send("reset", config=d.loop._first, value=1)
-    d.send("play", value=2)
+    d.send("reset", config=d.loop._first, run_id=1)
+    d.send("play", until=2)
     d.wait_for(lambda: any(m.reason == "until" for m in d.of(StateMsg)))
     time.sleep(0.1)
     assert [m.snapshot.step for m in d.of(StepMsg) if m.run_id == 1] == [0, 1]
+
+
+# --------------------------------------------------------------------------- typed commands
+def test_commands_carry_one_meaning_per_field_and_refuse_nonsense():
+    cfg = RunConfig(**SMALL)
+    assert Command.play(3, until=200) == Command(Kind.PLAY, 3, until=200)
+    assert Command.reset(4, cfg, run_id=9).run_id == 9 and Command.reset(4, cfg, 9).config is cfg
+    assert Command.delay(5, 0.25).seconds == 0.25 and Command.step(6, 3).steps == 3
+    assert Command("stop").kind is Kind.STOP  # a kind's value converts: what a pipe carries is typed again
+    with pytest.raises(ValueError):
+        Command("jump")
+    with pytest.raises(ValueError, match="needs a config"):
+        Command(Kind.RESET, 1, run_id=2)
+    with pytest.raises(ValueError, match="needs a config"):
+        Command(Kind.CONFIG, 1)
+    for bad in (dict(until=-1), dict(steps=-2), dict(seconds=-0.1), dict(seconds=float("nan"))):
+        with pytest.raises(ValueError, match="bad command"):
+            Command(Kind.PLAY, 1, **bad)
