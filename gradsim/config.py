@@ -17,11 +17,13 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gradsim.errors import FieldDescription, FieldRule, Message, Reason, render
 from gradsim.fileio import atomic_write_text
 
 __all__ = [
@@ -49,15 +51,84 @@ VIEWS = ("total", "last", "weight")
 class ConfigError(ValueError):
     """A configuration value, file or assignment that cannot be used.
 
-    The message is one human-readable line (or several, one per bad field) that
-    names the field, the value and what is allowed.
+    ``str()`` is one human-readable line (or several, one per bad field) that names the
+    field, the value and what is allowed. The parts stay data: ``messages`` holds one
+    :class:`~gradsim.errors.Message` per line, and ``field``, ``value`` and ``rule`` are the
+    first bad field's name, value and allowed range (None for an error about no single
+    field, e.g. an unreadable file), so a front end formats the error in its own language.
+
+    ``ConfigError("text")``, ``ConfigError("%1 = %2", a, b)``, ``ConfigError(Reason("text"))``,
+    ``ConfigError(message)`` or ``ConfigError([message, ...])``.
     """
+
+    def __init__(self, message: "str | Message | Reason | Sequence[Message]", *args: Any) -> None:
+        if isinstance(message, str):
+            msgs: tuple[Message, ...] = (Message(message, tuple(args)),)
+        elif isinstance(message, Reason):  # a whole sentence, translated as one
+            msgs = (Message("%1", (message,)),)
+        elif isinstance(message, Message):
+            msgs = (message,)
+        else:
+            msgs = tuple(message)
+        self.messages = msgs
+        super().__init__(render(self))
+
+    def __reduce__(self):  # pickles (to a worker process) with its structure
+        return (_rebuild_config_error, (self.messages,))
+
+    @property
+    def field(self) -> str | None:
+        return next((m.field for m in self.messages if m.field is not None), None)
+
+    @property
+    def value(self) -> Any:
+        return next((m.value for m in self.messages if m.field is not None), None)
+
+    @property
+    def rule(self) -> str | None:
+        return next((m.rule for m in self.messages if m.field is not None), None)
+
+    def within(self, template: str, *args: Any) -> "ConfigError":
+        """This error inside a context, e.g. ``err.within("config file %1: %2", repr(path))``:
+        the context's last placeholder is this error."""
+        return ConfigError(Message(template, (*args, self)))
+
+
+def _rebuild_config_error(messages: tuple[Message, ...]) -> ConfigError:
+    return ConfigError(list(messages))
+
+
+def out_of_range(name: str, value: Any) -> Message:
+    """``NAME = VALUE: must be RULE (DESCRIPTION)`` for field ``name``."""
+    spec = _SPECS[name]
+    rule = spec.describe_range()
+    return Message("%1 = %2: must be %3 (%4)",
+                   (name, repr(value), FieldRule(name, rule), FieldDescription(name, spec.description)),
+                   field=name, value=value, rule=rule)
+
+
+def unknown_fields(names: Sequence[str]) -> Message:
+    """``unknown field(s) 'a', 'b' (known: …)``."""
+    known = ", ".join(_SPECS)
+    if len(names) == 1:
+        return Message("%1: unknown field (known: %2)", (names[0], known), field=names[0], value=None,
+                       rule=f"one of {known}")
+    return Message("unknown fields %1 (known: %2)", (", ".join(map(repr, names)), known),
+                   field=names[0], value=None, rule=f"one of {known}")
 
 
 class RunConfig(BaseModel):
     """Everything that defines a training run. Immutable; use :meth:`replace`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    def __init__(self, **data: Any) -> None:
+        """Validate ``data``; raises :class:`ConfigError` (never pydantic's own error)."""
+        _check_types(data)
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise ConfigError(_errors(err)) from None
 
     # --- Task ---------------------------------------------------------------
     task: Literal["sine", "adding", "recall", "toy3", "csv"] = Field(
@@ -136,10 +207,15 @@ class RunConfig(BaseModel):
 
     @model_validator(mode="after")
     def _cross_field(self) -> "RunConfig":
+        # ConfigError is a ValueError: pydantic keeps it in the error's context (see _errors)
         if self.tbptt > self.seq_len:
-            raise ValueError(f"tbptt = {self.tbptt}: must be 0 or between 1 and seq_len ({self.seq_len})")
+            raise ConfigError(Message("tbptt = %1: must be 0 or between 1 and seq_len (%2)",
+                                      (str(self.tbptt), str(self.seq_len)), field="tbptt", value=self.tbptt,
+                                      rule=f"0 or between 1 and seq_len ({self.seq_len})"))
         if self.norm == "batch" and self.batch_size < 2:
-            raise ValueError("norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)")
+            raise ConfigError(Message(
+                "norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)", (),
+                field="norm", value="batch", rule="batch_size ≥ 2"))
         return self
 
     def replace(self, **changes: Any) -> "RunConfig":
@@ -276,50 +352,48 @@ def reset_required(old: RunConfig, new: RunConfig) -> list[str]:
     return [k for k in old.diff(new) if k in RESET_FIELDS]
 
 
-def _format_error(err: ValidationError) -> str:
-    lines = []
+def _errors(err: ValidationError) -> list[Message]:
+    """One message per problem pydantic found."""
+    out: list[Message] = []
     for e in err.errors():
         loc = [str(p) for p in e.get("loc", ())]
         name = loc[0] if loc else ""
-        if name in _SPECS:
-            spec = _SPECS[name]
-            value = e.get("input")
-            lines.append(f"{name} = {value!r}: must be {spec.describe_range()} ({spec.description})")
+        cause = (e.get("ctx") or {}).get("error")
+        if isinstance(cause, ConfigError):  # a cross-field check: its own messages
+            out.extend(cause.messages)
+        elif name in _SPECS:
+            out.append(out_of_range(name, e.get("input")))
         elif e.get("type") == "extra_forbidden":
-            lines.append(f"{name}: unknown field (known: {', '.join(_SPECS)})")
-        else:
-            # cross-field checks carry their own full message
-            msg = str(e.get("msg", "")).removeprefix("Value error, ")
-            lines.append(msg)
-    return "\n".join(lines)
+            out.append(unknown_fields([name]))
+        else:  # pragma: no cover - every validator of RunConfig raises ConfigError
+            out.append(Message(str(e.get("msg", "")).removeprefix("Value error, ")))
+    return out
 
 
 def config_from_mapping(data: dict[str, Any]) -> RunConfig:
     """Validate a mapping (e.g. parsed TOML) into a RunConfig; raises ConfigError."""
+    return RunConfig(**data)
+
+
+def _check_types(data: dict[str, Any]) -> None:
+    """Refuse what pydantic's lax mode would quietly convert; raises ConfigError."""
     unknown = [k for k in data if k not in _SPECS]
     if unknown:
-        raise ConfigError(
-            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(_SPECS)})"
-        )
+        raise ConfigError(unknown_fields(unknown))
     for k, v in data.items():
         # pydantic's lax mode would turn 3.0 into 3 and True into 1; we refuse both.
         spec = _SPECS[k]
         if spec.kind in ("int", "float") and not isinstance(v, (int, float)) and not (v is None and spec.optional):
             # pydantic's lax mode would also parse the string "10" from a config file
-            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+            raise ConfigError(out_of_range(k, v))
         if spec.kind == "int" and (isinstance(v, bool) or (isinstance(v, float))):
-            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+            raise ConfigError(out_of_range(k, v))
         if spec.kind == "float" and isinstance(v, float) and not math.isfinite(v):
-            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+            raise ConfigError(out_of_range(k, v))
         if spec.kind in ("float", "int") and isinstance(v, bool):
-            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
+            raise ConfigError(out_of_range(k, v))
         if spec.kind == "bool" and not isinstance(v, bool):
-            raise ConfigError(f"{k} = {v!r}: must be {spec.describe_range()} ({spec.description})")
-    try:
-        return RunConfig.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(_format_error(err)) from None
+            raise ConfigError(out_of_range(k, v))
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -329,10 +403,10 @@ def parse_value(name: str, text: str) -> Any:
     ConfigError naming the field when the text is not a value of the field's type.
     """
     if name not in _SPECS:
-        raise ConfigError(f"{name}: unknown field (known: {', '.join(_SPECS)})")
+        raise ConfigError(unknown_fields([name]))
     spec = _SPECS[name]
     t = text.strip()
-    bad = ConfigError(f"{name} = {text!r}: must be {spec.describe_range()} ({spec.description})")
+    bad = ConfigError(out_of_range(name, text))
     if spec.optional and t.lower() in ("none", "null", ""):
         return None
     if spec.kind in ("choice", "text"):
@@ -361,10 +435,18 @@ def parse_value(name: str, text: str) -> Any:
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse ``key=value`` (as given to ``--set``) into a field name and a typed value."""
     if "=" not in text:
-        raise ConfigError(f"--set {text!r}: expected key=value")
+        raise ConfigError("--set %1: expected key=value", repr(text))
     key, _, value = text.partition("=")
     key = key.strip()
     return key, parse_value(key, value)
+
+
+#: Messages of :func:`read_toml` by what it reads: (unreadable, not TOML).
+_READ_TEMPLATES = {
+    "config file": ("cannot read config file %1: %2", "config file %1 is not valid TOML: %2"),
+    "lecture": ("cannot read lecture %1: %2", "lecture %1 is not valid TOML: %2"),
+    "grid file": ("cannot read grid file %1: %2", "grid file %1 is not valid TOML: %2"),
+}
 
 
 def read_toml(path, what: str = "config file") -> dict[str, Any]:
@@ -374,11 +456,12 @@ def read_toml(path, what: str = "config file") -> dict[str, Any]:
     try:
         raw = p.read_bytes()
     except OSError as err:
-        raise ConfigError(f"cannot read {what} {str(p)!r}: {err.strerror or err}") from None
+        raise ConfigError(_READ_TEMPLATES[what][0], repr(str(p)), Reason(err.strerror or str(err))) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{what} {str(p)!r} is not valid TOML: {err}") from None
+        # the parser's own detail (line and column) stays in its words
+        raise ConfigError(_READ_TEMPLATES[what][1], repr(str(p)), str(err)) from None
 
 
 def load_config(path: str | os.PathLike[str]) -> RunConfig:
@@ -392,7 +475,7 @@ def load_config(path: str | os.PathLike[str]) -> RunConfig:
     try:
         return config_from_mapping(data)
     except ConfigError as err:
-        raise ConfigError(f"config file {str(p)!r}: {err}") from None
+        raise err.within("config file %1: %2", repr(str(p))) from None
 
 
 def config_to_toml(cfg: RunConfig, description: str | None = None) -> str:

@@ -15,24 +15,53 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from gradsim.errors import Message, Reason, render
+
 __all__ = ["WriteError", "atomic_write_bytes", "atomic_write_text", "atomic_path", "temp_beside", "write_error"]
+
+
+#: The message of a :class:`WriteError` by what could not be written.
+WRITE_TEMPLATES = {
+    "": "cannot write %1: %2",
+    "report": "cannot write report %1: %2",
+    "animation": "cannot write animation %1: %2",
+    "figure": "cannot export figure to %1: %2",
+    "output folder": "cannot write to output folder %1: %2",
+}
 
 
 class WriteError(OSError):
     """A file could not be written: ``cannot write [what ]'PATH': REASON``.
 
-    ``path`` and ``reason`` are kept apart so that a front end can say it its own way.
+    ``path``, ``what`` and ``reason`` are kept apart (``messages`` holds the structured
+    :class:`~gradsim.errors.Message`), so that a front end says it its own way. ``reason``
+    is an OS reason (``strerror``), one of gradsim's own, or a Message.
     """
 
-    def __init__(self, path: str | os.PathLike[str], reason: str, what: str = "", errno: int | None = None) -> None:
-        super().__init__(f"cannot write {what + ' ' if what else ''}{os.fspath(path)!r}: {reason}")
+    def __init__(self, path: str | os.PathLike[str], reason: "str | Message", what: str = "",
+                 errno: int | None = None) -> None:
+        arg = reason if isinstance(reason, Message) else Reason(str(reason))
+        self.messages = (Message(WRITE_TEMPLATES[what], (repr(os.fspath(path)), arg)),)
+        super().__init__(render(self))
         # Not OSError(errno, ...): that would turn str() into "[Errno 28] ...".
-        self.path, self.reason, self.what, self.errno = os.fspath(path), reason, what, errno
+        self.path, self.reason, self.what, self.errno = os.fspath(path), str(reason), what, errno
+
+    def __reduce__(self):
+        return (type(self)._rebuild, (self.path, self.messages[0].args[1], self.what, self.errno))
+
+    @classmethod
+    def _rebuild(cls, path, reason, what, errno):
+        err = WriteError(path, reason, what, errno)
+        err.__class__ = cls
+        return err
 
 
-def write_error(path: str | os.PathLike[str], exc: BaseException | str, what: str = "") -> WriteError:
+def write_error(path: str | os.PathLike[str], exc: "BaseException | str | Message | Reason", what: str = ""
+                ) -> WriteError:
     """A :class:`WriteError` for ``path`` from an exception (its strerror) or a reason."""
-    reason = exc if isinstance(exc, str) else (getattr(exc, "strerror", None) or str(exc))
+    if isinstance(exc, Reason):
+        exc = exc.text
+    reason = exc if isinstance(exc, (str, Message)) else (getattr(exc, "strerror", None) or str(exc))
     return WriteError(path, reason, what, getattr(exc, "errno", None))
 
 

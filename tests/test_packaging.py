@@ -32,7 +32,7 @@ def test_wheel_contains_resources_and_entry_point(wheel):
     for name in ("gradsim/resources/app/style.qss", "gradsim/resources/app/icon.svg"):
         assert name in names, name
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "gradsim = gradsim.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "gradsim = gradsim.launcher:main" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
 def test_installed_wheel_finds_presets_outside_the_checkout(wheel, tmp_path):

@@ -67,7 +67,7 @@ def export_widget_dialog(parent: QWidget, widget: QWidget, path: str | None, def
     try:
         return export.export_widget(widget, p, max(1, widget.width() * scale), max(1, widget.height() * scale))
     except (OSError, ValueError) as err:
-        dialogs.show_error(parent, QCoreApplication.translate("AnalysisActions", "Export failed"), str(err))
+        dialogs.show_error(parent, QCoreApplication.translate("AnalysisActions", "Export failed"), err)
         return None
 
 
@@ -90,6 +90,8 @@ class AnalysisActions(QObject):
         self.cliff = self._action(self.tr("The &cliff (Pascanu 2013)"), "Ctrl+Shift+K", self.open_cliff,
                                   self.tr("Gradient descent on a one-unit RNN's error surface, with and "
                                           "without clipping"))
+        self.sweep = self._action(self.tr("&Sweep…"), "Ctrl+Shift+W", self.open_sweep,
+                                  self.tr("Open a sweep folder: its phase diagram; a click loads that run"))
         self.animation = self._action(self.tr("&Animation (GIF/MP4)…"), "Ctrl+Shift+A", self.export_animation,
                                       self.tr("The heatmap, loss and profile evolving over this run"))
         self.report = self._action(self.tr("&Report (HTML/PDF)…"), "Ctrl+Shift+P", self.export_report,
@@ -124,7 +126,7 @@ class AnalysisActions(QObject):
         acts = self.w.actions
         self.menu = QMenu(self.tr("&Analysis"), self.w)
         self.menu.setObjectName("analysisMenu")
-        self.menu.addActions([self.compare, self.cliff])
+        self.menu.addActions([self.compare, self.cliff, self.sweep])
         view = self._menu_holding(getattr(acts, "presentation", None))
         if view is not None:
             bar.insertMenu(view.menuAction(), self.menu)
@@ -165,7 +167,7 @@ class AnalysisActions(QObject):
         try:
             win = CompareWindow(cfg_a, cfg_b, steps or 500, self.w)
         except ConfigError as err:
-            dialogs.show_error(self.w, self.tr("Cannot compare"), str(err))
+            dialogs.show_error(self.w, self.tr("Cannot compare"), err)
             return None
         win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         return self._show(win)
@@ -176,6 +178,16 @@ class AnalysisActions(QObject):
         win = CliffWindow(self.w)
         win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         return self._show(win)
+
+    def open_sweep(self, folder=None):
+        """Open a sweep window (on ``folder``, else it asks for one); returns it."""
+        from gradsim.app.sweep_window import SweepWindow
+
+        win = SweepWindow(self.w)
+        win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._show(win)
+        win.open_folder(folder)
+        return win
 
     def _on_presentation(self, on: bool) -> None:
         for win in list(self.windows):
@@ -199,6 +211,8 @@ class AnalysisActions(QObject):
              self.tr("Train the current run (A) and a variant (B) in lockstep, side by side")),
             (self.cliff, self.tr("The &cliff (Pascanu 2013)"),
              self.tr("Gradient descent on a one-unit RNN's error surface, with and without clipping")),
+            (self.sweep, self.tr("&Sweep…"),
+             self.tr("Open a sweep folder: its phase diagram; a click loads that run")),
             (self.animation, self.tr("&Animation (GIF/MP4)…"),
              self.tr("The heatmap, loss and profile evolving over this run")),
             (self.report, self.tr("&Report (HTML/PDF)…"),

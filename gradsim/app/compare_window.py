@@ -123,7 +123,7 @@ class CompareDialog(QDialog):
         try:
             cfg_b = parse_b_overrides(self.cfg_a, self.edit.text())
         except ConfigError as err:
-            self.error.setText(translate_error(str(err)))
+            self.error.setText(translate_error(err))
             self.error.show()
             return None
         self.error.hide()

@@ -68,7 +68,7 @@ class NumberEdit(QLineEdit):
         super().__init__(parent)
         self.spec = spec
         self._shown = ""
-        self._error: str | None = None  # the core's (English) message; shown translated
+        self._error: ConfigError | None = None  # the core's error; shown in the current language
         self.setObjectName(f"field_{spec.name}")
         self.editingFinished.connect(self._finish)
 
@@ -77,7 +77,7 @@ class NumberEdit(QLineEdit):
         self.setText(self._shown)
         self.set_error(None)
 
-    def set_error(self, message: str | None) -> None:
+    def set_error(self, message: ConfigError | None) -> None:
         self._error = message
         self.setStyleSheet(ERROR_STYLE if message else "")
         self.setProperty("invalid", bool(message))
@@ -180,7 +180,7 @@ class ConfigPanel(QScrollArea):
         try:
             value = parse_value(name, text)
         except ConfigError as err:
-            self._reject(name, str(err))
+            self._reject(name, err)
             return
         self._submit(name, value)
 
@@ -193,14 +193,14 @@ class ConfigPanel(QScrollArea):
         try:
             self.session.set_field(name, value)
         except ConfigError as err:
-            self._reject(name, str(err))
+            self._reject(name, err)
             return
         spec = self.specs[name]
         text = (self.tr("%1 = %2: applies on reset (R)") if spec.requires_reset
                 else self.tr("%1 = %2: applies at the next step"))
         self.message.emit(text.replace("%2", format_value(spec, value)).replace("%1", name))
 
-    def _reject(self, name: str, message: str) -> None:
+    def _reject(self, name: str, message: ConfigError) -> None:
         """Show why; the session and the other controls stay as they were."""
         editor = self.editors[name]
         if isinstance(editor, NumberEdit):

@@ -32,12 +32,13 @@ SHORTCUTS = [
 ]
 
 
-def show_error(parent: QWidget | None, title: str, text: str, details: str | None = None) -> QMessageBox:
+def show_error(parent: QWidget | None, title: str, text: "str | BaseException", details: str | None = None
+               ) -> QMessageBox:
     """A non-blocking error dialog (the app keeps running behind it).
 
-    ``text`` is passed through :func:`gradsim.app.i18n.translate_error`: the core's and
-    the OS's English messages (a file that cannot be written, a bad config) arrive in the
-    current language.
+    ``text`` is passed through :func:`gradsim.app.i18n.translate_error`: pass the core's
+    exception itself (a file that cannot be written, a bad config), and its structured
+    message arrives in the current language; a plain string is shown as it is.
     """
     text = translate_error(text)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)

@@ -61,7 +61,7 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
         # Opened first: an unwritable path fails before any rendering.
         writer = AnimationWriter(path, fps, hold_last=1.5)
     except (OSError, ValueError) as err:
-        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), str(err))
+        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), err)
         return None
     frames = history_frames(s.histories[layer], s.last, view, max_frames, cfg=s.run_config, layer=layer)
     recorder = FrameRecorder(s.run_config, size=size, max_frames=max(2, min(len(frames), 150)), view=view,
@@ -84,7 +84,7 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
     try:
         out = write_frames(recorder, frames, writer, each)
     except (OSError, ValueError) as err:
-        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), str(err))
+        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), err)
         return None
     finally:
         progress.reset()
@@ -124,7 +124,7 @@ def export_report(window: MainWindow, path: str | None = None) -> Path | None:
                            title=s.preset or None)
     except (OSError, ValueError) as err:
         QApplication.restoreOverrideCursor()
-        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), str(err))
+        dialogs.show_error(window, QCoreApplication.translate("ExportMedia", "Export failed"), err)
         return None
     QApplication.restoreOverrideCursor()
     if hasattr(window, "show_message"):

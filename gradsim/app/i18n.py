@@ -7,8 +7,8 @@ Every user-visible string in ``gradsim/app`` goes through ``self.tr`` or
 
 The Qt-free core (:mod:`gradsim.config`) speaks English. Its field labels, descriptions
 and choices are listed for lupdate in the generated :mod:`gradsim.app.config_strings`
-and translated here in the context ``"RunConfig"``; its ConfigError messages are rebuilt
-from the FieldSpec in the current language by :func:`translate_config_error`.
+and translated here in the context ``"RunConfig"``; its errors carry structured messages
+(:mod:`gradsim.errors`) that :func:`translate_error` rebuilds in the current language.
 
 Switching language installs or removes one QTranslator on the application; Qt then
 sends ``QEvent.LanguageChange`` to every widget, and each widget built with text
@@ -23,6 +23,7 @@ from importlib import resources
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTranslator
 
 from gradsim.config import FieldSpec, field_specs
+from gradsim.errors import FieldDescription, FieldRule, Reason, messages_of, render
 
 __all__ = [
     "LANGUAGES", "SETTINGS_KEY", "set_language", "current_language", "saved_language",
@@ -148,53 +149,96 @@ def describe_range(spec: FieldSpec) -> str:
     return text
 
 
-_MUST_BE = re.compile(r"^(?P<name>\w+) = (?P<value>.*?): must be ")
-_TBPTT = re.compile(r"^tbptt = (?P<v>-?\d+): must be 0 or between 1 and seq_len \((?P<n>\d+)\)$")
-_BATCH_NORM = re.compile(r"^norm = batch: needs batch_size ≥ 2")
-_UNKNOWN = re.compile(r"^(?P<name>[^:=\s]+): unknown field")
+def translate_error(err: "BaseException | str") -> str:
+    """An error in the current language.
 
-
-def _translate_line(line: str) -> str:
-    specs = field_specs()
-    m = _TBPTT.match(line)
-    if m:
-        return (QCoreApplication.translate("ConfigText", "tbptt = %1: must be 0 or between 1 and seq_len (%2)")
-                .replace("%2", m.group("n")).replace("%1", m.group("v")))
-    m = _MUST_BE.match(line)
-    if m and m.group("name") in specs:
-        spec = specs[m.group("name")]
-        return (QCoreApplication.translate("ConfigText", "%1 = %2: must be %3 (%4)")
-                .replace("%4", field_description(spec)).replace("%3", describe_range(spec))
-                .replace("%2", m.group("value")).replace("%1", spec.name))
-    if _BATCH_NORM.match(line):
-        return QCoreApplication.translate("ConfigText", "norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)")
-    m = _UNKNOWN.match(line)
-    if m:
-        return QCoreApplication.translate("ConfigText", "%1: unknown field").replace("%1", m.group("name"))
-    return line
-
-
-def translate_config_error(message: str) -> str:
-    """A :class:`gradsim.config.ConfigError` message (or any error of the core) in the current language.
-
-    The core's messages have a fixed shape (``name = value: must be RANGE (DESCRIPTION)``
-    and two cross-field checks); each line is rebuilt from the field's spec. File errors
-    (``cannot write 'x.png': Permission denied``), lecture-script errors and their prefixes
-    (``config file 'x.toml': …``) are rebuilt from the table ``_ERRORS``. A line of another
-    shape is returned unchanged.
+    The core's errors (:class:`gradsim.config.ConfigError`, the file writers'
+    :class:`gradsim.fileio.WriteError`, lecture-script errors) carry structured messages
+    (:mod:`gradsim.errors`): each template is translated here, a field's rule and meaning
+    are rebuilt from its spec, an OS reason is translated as a whole, and paths, field
+    names and values stay as typed. Anything else (a plain string, an exception without
+    messages) is shown as it is: nothing parses English text.
     """
     if _state["lang"] == "en":
-        return message
-    return "\n".join(_translate_error_line(line) for line in message.split("\n"))
+        return render(err)
+    return render(err, _translate_template, _translate_arg)
 
 
-translate_error = translate_config_error
+#: Old name, kept for the callers that format config errors.
+translate_config_error = translate_error
 
 
-_PATH = r"(?P<a>(?P<q>['\"]).*?(?P=q))"  # a repr()'d path, as the core quotes it
+def _translate_template(template: str) -> str:
+    return QCoreApplication.translate("Errors", template)
 
-#: Reasons an OSError gives (strerror on Linux and macOS) and the core's own reasons.
-_REASONS = {r: r for r in (
+
+def _translate_arg(arg) -> str:
+    specs = field_specs()
+    if isinstance(arg, Reason):
+        return QCoreApplication.translate("Errors", arg.text)
+    if isinstance(arg, FieldRule):
+        return describe_range(specs[arg.field]) if arg.field in specs else arg.text
+    if isinstance(arg, FieldDescription):
+        return field_description(specs[arg.field]) if arg.field in specs else arg.text
+    if messages_of(arg) is not None:
+        return render(arg, _translate_template, _translate_arg)
+    return str(arg)
+
+
+#: Every template and reason of the core's errors, for lupdate (context "Errors"). A test
+#: checks that each Message template in the Qt-free packages is listed here.
+ERROR_TEXTS = [
+    # gradsim.config
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: must be %3 (%4)"),
+    QT_TRANSLATE_NOOP("Errors", "%1: unknown field (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "unknown fields %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "tbptt = %1: must be 0 or between 1 and seq_len (%2)"),
+    QT_TRANSLATE_NOOP("Errors", "norm = batch: needs batch_size ≥ 2 (batch statistics of one sequence are undefined)"),
+    QT_TRANSLATE_NOOP("Errors", "--set %1: expected key=value"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read config file %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "config file %1 is not valid TOML: %2"),
+    QT_TRANSLATE_NOOP("Errors", "config file %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read lecture %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "lecture %1 is not valid TOML: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read grid file %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "grid file %1 is not valid TOML: %2"),
+    # gradsim.content
+    QT_TRANSLATE_NOOP("Errors", "unknown preset %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "preset %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "lecture %1, step %2: %3"),
+    QT_TRANSLATE_NOOP("Errors", "lecture %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "missing field %1 (a table %2)"),
+    QT_TRANSLATE_NOOP("Errors", "field %1 must be a table %2, not %3"),
+    QT_TRANSLATE_NOOP("Errors", "field %1: unknown language %2 (expected %3)"),
+    QT_TRANSLATE_NOOP("Errors", "field %1: missing or empty %2 text (every text needs %3)"),
+    QT_TRANSLATE_NOOP("Errors", "unknown top-level field %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "unknown field %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "field 'preset' is missing or not a string (known: %1)"),
+    QT_TRANSLATE_NOOP("Errors", "field 'preset': unknown preset %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "field 'set' must be a table {field = value}, not %1"),
+    QT_TRANSLATE_NOOP("Errors", "field 'set': %1"),
+    QT_TRANSLATE_NOOP("Errors", "field 'view' = %1: must be one of %2"),
+    QT_TRANSLATE_NOOP("Errors", "field 'stop_at' = %1: must be an integer from 1 to %2"),
+    QT_TRANSLATE_NOOP("Errors", "field 'delay' = %1: must be a number of seconds from 0 to 1"),
+    QT_TRANSLATE_NOOP("Errors", "field 'play' = %1: must be true or false"),
+    QT_TRANSLATE_NOOP("Errors", "field 'hide' must be a list of control names, not %1"),
+    QT_TRANSLATE_NOOP("Errors", "field 'hide': unknown control %1 (known: %2)"),
+    # gradsim.core
+    QT_TRANSLATE_NOOP("Errors", "device = 'cuda': CUDA is not available on this machine (use cpu or auto)"),
+    # gradsim.runs.lockstep
+    QT_TRANSLATE_NOOP("Errors", "A/B comparison: field %1 must match, because both runs train on the same seed and "
+                                "data batches (A: %2; B: %3)"),
+    QT_TRANSLATE_NOOP("Errors", "A/B comparison: fields %1 must match, because both runs train on the same seed and "
+                                "data batches (A: %2; B: %3)"),
+    # gradsim.fileio, the figure / animation / report writers
+    QT_TRANSLATE_NOOP("Errors", "cannot write %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot write report %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot write animation %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot export figure to %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot write to output folder %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "unknown format %1; use %2"),
+    QT_TRANSLATE_NOOP("Errors", "ffmpeg could not start (%1)"),
+    # reasons: an OSError's strerror (Linux and macOS) and the core's own
     QT_TRANSLATE_NOOP("Errors", "Permission denied"),
     QT_TRANSLATE_NOOP("Errors", "No such file or directory"),
     QT_TRANSLATE_NOOP("Errors", "Is a directory"),
@@ -216,98 +260,7 @@ _REASONS = {r: r for r in (
     QT_TRANSLATE_NOOP("Errors", "the encoder wrote an empty file"),
     QT_TRANSLATE_NOOP("Errors", "no steps (add at least one [[step]] table)"),
     QT_TRANSLATE_NOOP("Errors", "must be a table ([[step]])"),
-)}
-
-_LINE, _REASON = "line", "reason"  # how a group's text is translated in turn
-
-#: (pattern, English source with %1 %2 … for the groups a b c …, groups translated in turn)
-_ERRORS: list[tuple[re.Pattern, str, dict[str, str]]] = [(re.compile(p), src, sub) for p, src, sub in [
-    # file errors of the core, the exports and the config/lecture readers
-    (rf"^cannot read config file {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot read config file %1: %2"), {"b": _REASON}),
-    (rf"^cannot read lecture {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot read lecture %1: %2"), {"b": _REASON}),
-    (rf"^config file {_PATH} is not valid TOML: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "config file %1 is not valid TOML: %2"), {}),
-    (rf"^lecture {_PATH} is not valid TOML: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "lecture %1 is not valid TOML: %2"), {}),
-    (rf"^config file {_PATH}: (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "config file %1: %2"), {"b": _LINE}),
-    (rf"^cannot export figure to {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot export figure to %1: %2"), {"b": _REASON}),
-    (rf"^cannot write animation {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot write animation %1: %2"), {"b": _REASON}),
-    (rf"^cannot write an animation to {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot write animation %1: %2"), {"b": _REASON}),
-    (rf"^cannot write report {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot write report %1: %2"), {"b": _REASON}),
-    (rf"^cannot write to output folder {_PATH}: (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "cannot write to output folder %1: %2"), {"b": _REASON}),
-    (rf"^cannot write {_PATH}: (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "cannot write %1: %2"), {"b": _REASON}),
-    (r"^unknown format (?P<a>.*?); use (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "unknown format %1; use %2"), {}),
-    (r"^ffmpeg could not start \((?P<a>.*)\)$", QT_TRANSLATE_NOOP("Errors", "ffmpeg could not start (%1)"), {}),
-    # lecture scripts (gradsim.content.lecture): "lecture NAME[, step N]: what is wrong"
-    (r"^lecture (?P<a>.+?), step (?P<b>\d+): (?P<c>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "lecture %1, step %2: %3"), {"c": _LINE}),
-    (r"^lecture (?P<a>.+?): (?P<b>.*)$", QT_TRANSLATE_NOOP("Errors", "lecture %1: %2"), {"b": _LINE}),
-    (r"^missing field (?P<a>'\w+') \(a table (?P<b>\{.*\})\)$",
-     QT_TRANSLATE_NOOP("Errors", "missing field %1 (a table %2)"), {}),
-    (r"^field (?P<a>'\w+') must be a table (?P<b>\{.*\}), not (?P<c>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "field %1 must be a table %2, not %3"), {}),
-    (r"^field (?P<a>'\w+'): unknown language (?P<b>.*) \(expected (?P<c>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "field %1: unknown language %2 (expected %3)"), {}),
-    (r"^field (?P<a>'\w+'): missing or empty (?P<b>'\w+') text \(every text needs (?P<c>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "field %1: missing or empty %2 text (every text needs %3)"), {}),
-    (r"^unknown top-level field (?P<a>.*) \(known: (?P<b>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "unknown top-level field %1 (known: %2)"), {}),
-    (r"^unknown field (?P<a>.*) \(known: (?P<b>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "unknown field %1 (known: %2)"), {}),
-    (r"^field 'preset' is missing or not a string \(known: (?P<a>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'preset' is missing or not a string (known: %1)"), {}),
-    (r"^field 'preset': unknown preset (?P<a>.*) \(known: (?P<b>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'preset': unknown preset %1 (known: %2)"), {}),
-    (r"^field 'set' must be a table \{field = value\}, not (?P<a>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'set' must be a table {field = value}, not %1"), {}),
-    (r"^field 'set': (?P<a>.*)$", QT_TRANSLATE_NOOP("Errors", "field 'set': %1"), {"a": _LINE}),
-    (r"^field 'view' = (?P<a>.*): must be one of (?P<b>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'view' = %1: must be one of %2"), {}),
-    (r"^field 'stop_at' = (?P<a>.*): must be an integer from 1 to (?P<b>\d+)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'stop_at' = %1: must be an integer from 1 to %2"), {}),
-    (r"^field 'delay' = (?P<a>.*): must be a number of seconds from 0 to 1$",
-     QT_TRANSLATE_NOOP("Errors", "field 'delay' = %1: must be a number of seconds from 0 to 1"), {}),
-    (r"^field 'play' = (?P<a>.*): must be true or false$",
-     QT_TRANSLATE_NOOP("Errors", "field 'play' = %1: must be true or false"), {}),
-    (r"^field 'hide' must be a list of control names, not (?P<a>.*)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'hide' must be a list of control names, not %1"), {}),
-    (r"^field 'hide': unknown control (?P<a>.*) \(known: (?P<b>.*)\)$",
-     QT_TRANSLATE_NOOP("Errors", "field 'hide': unknown control %1 (known: %2)"), {}),
-]]
-
-
-def _translate_reason(reason: str) -> str:
-    if reason in _REASONS:
-        return QCoreApplication.translate("Errors", _REASONS[reason])
-    return _translate_error_line(reason)
-
-
-def _translate_error_line(line: str) -> str:
-    for pattern, source, sub in _ERRORS:
-        m = pattern.match(line)
-        if m is None:
-            continue
-        values = []
-        for key, value in m.groupdict().items():
-            if key == "q" or value is None:
-                continue
-            how = sub.get(key)
-            values.append(_translate_error_line(value) if how == _LINE
-                          else _translate_reason(value) if how == _REASON else value)
-        # one pass: a substituted path that contains "%2" stays as it is
-        out = re.sub(r"%(\d)", lambda k: values[int(k.group(1)) - 1] if int(k.group(1)) <= len(values)
-                     else k.group(0), QCoreApplication.translate("Errors", source))
-        return out
-    if line in _REASONS:
-        return QCoreApplication.translate("Errors", _REASONS[line])
-    return _translate_line(line)
+]
 
 
 # ------------------------------------------------------------------ plot texts of the core

@@ -35,21 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     p.add_argument("--screenshot-after", type=float, default=5.0, help=argparse.SUPPRESS)
     p.add_argument("--close-after", type=float, default=None, help=argparse.SUPPRESS)
+    # close as soon as the run has trained this many iterations (an event, not a clock)
+    p.add_argument("--close-at-iteration", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--presentation", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
 def _resolve(args) -> tuple:
-    from gradsim.config import ConfigError, load_config
-    from gradsim.content.presets import DEFAULT_PRESET, list_presets
+    from gradsim.config import load_config
+    from gradsim.content.presets import DEFAULT_PRESET, load_preset
 
     if args.config:
         return load_config(args.config), None, args.config
     name = args.preset or DEFAULT_PRESET
-    presets = list_presets()
-    if name not in presets:
-        raise ConfigError(f"unknown preset {name!r} (known: {', '.join(presets)})")
-    return presets[name].config, name, None
+    return load_preset(name), name, None
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -117,14 +116,21 @@ def run(argv: list[str] | None = None) -> int:
             window.grab().save(args.screenshot)
 
         QTimer.singleShot(int(args.screenshot_after * 1000), shoot)
-    if args.close_after is not None:
-        def close() -> None:
-            # CLOCK_MONOTONIC is system-wide on Linux: a parent can time the exit from here.
-            print(f"gradsim: close requested at monotonic={time.monotonic():.6f} "
-                  f"iteration={session.iteration} state={session.state}", flush=True)
-            window.close()
+    def close() -> None:
+        # CLOCK_MONOTONIC is system-wide on Linux: a parent can time the exit from here.
+        print(f"gradsim: close requested at monotonic={time.monotonic():.6f} "
+              f"iteration={session.iteration} state={session.state}", flush=True)
+        window.close()
 
+    if args.close_after is not None:
         QTimer.singleShot(int(args.close_after * 1000), close)
+    if args.close_at_iteration is not None:
+        def close_when_there() -> None:
+            if session.iteration >= args.close_at_iteration:
+                session.dataChanged.disconnect(close_when_there)
+                close()
+
+        session.dataChanged.connect(close_when_there)
     app.exec()
     session.shutdown(0.5)  # no-op after the window's close; covers app.quit() paths
     _exit_now(0)

@@ -323,7 +323,7 @@ class LectureController:
         try:
             lecture = load_lecture(source)
         except ConfigError as err:
-            dialogs.show_error(self.w, QCoreApplication.translate("LecturePanel", "Cannot open lecture"), str(err))
+            dialogs.show_error(self.w, QCoreApplication.translate("LecturePanel", "Cannot open lecture"), err)
             return False
         self.lecture = lecture
         self.panel.lecture = lecture

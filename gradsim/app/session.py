@@ -30,6 +30,7 @@ from gradsim.runs.live.protocol import (
     Command, ConfigMsg, ErrorMsg, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
 )
 from gradsim.app.envelope import Envelope
+from gradsim.app.i18n import translate_error
 from gradsim.app.worker import Backend, make_backend
 
 __all__ = ["Session", "STATES"]
@@ -320,7 +321,7 @@ class Session(QObject):
             self.rolloutChanged.emit()
         elif isinstance(m, ConfigMsg):
             if m.error:
-                self.notice.emit(self.tr("applies on reset: %1").replace("%1", m.error))
+                self.notice.emit(self.tr("applies on reset: %1").replace("%1", translate_error(m.error)))
             if current:
                 self.run_config = m.config
             self.pendingChanged.emit(self.pending_reset)

@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         try:
             cfg = load_config(path)
         except ConfigError as err:
-            dialogs.show_error(self, self.tr("Cannot open configuration"), i18n.translate_config_error(str(err)))
+            dialogs.show_error(self, self.tr("Cannot open configuration"), err)
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.source = str(path)
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         try:
             save_config(self.session.config, path)
         except OSError as err:  # names the file and the reason; show_error translates it
-            dialogs.show_error(self, self.tr("Cannot save configuration"), str(err))
+            dialogs.show_error(self, self.tr("Cannot save configuration"), err)
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.show_message(self.tr("Saved %1").replace("%1", str(path)))
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         try:
             out = export_figure(self.plots, name, path)
         except OSError as err:  # ExportError names the file and the reason
-            dialogs.show_error(self, self.tr("Export failed"), str(err))
+            dialogs.show_error(self, self.tr("Export failed"), err)
             return False
         self.show_message(self.tr("Exported %1").replace("%1", str(out)))
         return True
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         try:
             out = export_csv(self.session, self.plots, name, path)
         except OSError as err:
-            dialogs.show_error(self, self.tr("Export failed"), str(err))
+            dialogs.show_error(self, self.tr("Export failed"), err)
             return False
         self.show_message(self.tr("Exported %1").replace("%1", str(out)))
         return True
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         try:
             written = export_all(self.session, folder, time.monotonic() - self._started)
         except OSError as err:
-            dialogs.show_error(self, self.tr("Export failed"), str(err))
+            dialogs.show_error(self, self.tr("Export failed"), err)
             return None
         finally:
             QApplication.restoreOverrideCursor()

@@ -6,8 +6,15 @@ import argparse
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, one_line, prepare_output_dir, progress_bar,
-    resolve_config, train_progress,
+    add_config_source,
+    add_run_options,
+    check_run_options,
+    fail,
+    one_line,
+    prepare_output_dir,
+    progress_bar,
+    resolve_config,
+    train_progress,
 )
 from gradsim.config import ConfigError
 
@@ -25,6 +32,8 @@ def register(sub) -> argparse.ArgumentParser:
     add_run_options(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
+    p.add_argument("--tensorboard", metavar="DIR", default=None,
+                   help="also log every iteration to TensorBoard in DIR (needs the tensorboard package)")
     p.set_defaults(func=run, renders=True)
     return p
 
@@ -42,13 +51,25 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if msg := prepare_output_dir(args, out):
         return fail(msg)
+    sinks = []
+    if args.tensorboard:
+        from gradsim.runs.tensorboard import TensorBoardWriter
+
+        try:
+            sinks.append(TensorBoardWriter(args.tensorboard))
+        except (ImportError, OSError) as err:  # the extra is missing, or DIR cannot be written
+            return fail(str(err))
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
-            result = run_to_folder(cfg, args.steps, out, figures=not args.no_figures, progress=train_progress(bar))
+            result = run_to_folder(cfg, args.steps, out, figures=not args.no_figures, progress=train_progress(bar),
+                                   sinks=sinks)
     except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
         return fail(one_line(err))
     except OSError as err:
         return fail(str(err))
+    finally:
+        for sink in sinks:
+            sink.close()
     summary = result.summary
     div = summary["diverged_at"]
     note = f", diverged at step {div}" if div is not None else ""

@@ -34,6 +34,7 @@ from importlib.abc import Traversable
 from typing import Any
 
 from gradsim.config import VIEWS, ConfigError, RunConfig, field_specs, read_toml
+from gradsim.errors import Reason
 from gradsim.content.presets import list_presets
 
 __all__ = ["DEFAULT_LECTURE", "LANGUAGES", "STOP_AT_MAX", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
@@ -98,46 +99,47 @@ class Lecture:
         return self.title.get(lang) or self.title.get("en", "")
 
 
-def _texts(value: Any, where: str, field: str, *, required: bool = True) -> dict[str, str]:
+_TABLE = '{en = "...", zh = "..."}'
+
+
+def _texts(value: Any, field: str, *, required: bool = True) -> dict[str, str]:
     if value is None:
         if required:
-            raise ConfigError(f"{where}: missing field {field!r} (a table {{en = \"...\", zh = \"...\"}})")
+            raise ConfigError("missing field %1 (a table %2)", repr(field), _TABLE)
         return {lang: "" for lang in LANGUAGES}
     if isinstance(value, str) and field == "equation":
         return {lang: value for lang in LANGUAGES}  # mathematics reads the same in both
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: field {field!r} must be a table {{en = \"...\", zh = \"...\"}}, "
-                          f"not {value!r}")
+        raise ConfigError("field %1 must be a table %2, not %3", repr(field), _TABLE, repr(value))
     unknown = [k for k in value if k not in LANGUAGES]
     if unknown:
-        raise ConfigError(f"{where}: field {field!r}: unknown language {', '.join(map(repr, unknown))} "
-                          f"(expected {', '.join(LANGUAGES)})")
+        raise ConfigError("field %1: unknown language %2 (expected %3)", repr(field),
+                          ", ".join(map(repr, unknown)), ", ".join(LANGUAGES))
     out = {}
     for lang in LANGUAGES:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
-            raise ConfigError(f"{where}: field {field!r}: missing or empty {lang!r} text "
-                              f"(every text needs {' and '.join(LANGUAGES)})")
+            raise ConfigError("field %1: missing or empty %2 text (every text needs %3)", repr(field),
+                              repr(lang), " and ".join(LANGUAGES))
         out[lang] = text.strip()
     return out
 
 
-def _parse_step(raw: Any, where: str) -> LectureStep:
+def _parse_step(raw: Any) -> LectureStep:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table ([[step]])")
+        raise ConfigError(Reason("must be a table ([[step]])"))
     unknown = sorted(set(raw) - _STEP_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown field {', '.join(map(repr, unknown))} "
-                          f"(known: {', '.join(sorted(_STEP_KEYS))})")
+        raise ConfigError("unknown field %1 (known: %2)", ", ".join(map(repr, unknown)), ", ".join(sorted(_STEP_KEYS)))
     preset = raw.get("preset")
     presets = list_presets()
     if not isinstance(preset, str):
-        raise ConfigError(f"{where}: field 'preset' is missing or not a string (known: {', '.join(presets)})")
+        raise ConfigError("field 'preset' is missing or not a string (known: %1)", ", ".join(presets))
     if preset not in presets:
-        raise ConfigError(f"{where}: field 'preset': unknown preset {preset!r} (known: {', '.join(presets)})")
+        raise ConfigError("field 'preset': unknown preset %1 (known: %2)", repr(preset), ", ".join(presets))
     overrides = raw.get("set", {})
     if not isinstance(overrides, dict):
-        raise ConfigError(f"{where}: field 'set' must be a table {{field = value}}, not {overrides!r}")
+        raise ConfigError("field 'set' must be a table {field = value}, not %1", repr(overrides))
     specs = field_specs()
     # TOML has no null: "none" unsets an optional field (e.g. spectral_radius)
     overrides = {k: None if (isinstance(v, str) and v.lower() == "none" and k in specs and specs[k].optional)
@@ -145,28 +147,28 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
     try:
         presets[preset].config.replace(**overrides)
     except ConfigError as err:
-        raise ConfigError(f"{where}: field 'set': {err}") from None
+        raise err.within("field 'set': %1") from None
     view = raw.get("view")
     if view is not None and view not in VIEWS:
-        raise ConfigError(f"{where}: field 'view' = {view!r}: must be one of {', '.join(VIEWS)}")
+        raise ConfigError("field 'view' = %1: must be one of %2", repr(view), ", ".join(VIEWS))
     play = raw.get("play", False)
     if not isinstance(play, bool):
-        raise ConfigError(f"{where}: field 'play' = {play!r}: must be true or false")
+        raise ConfigError("field 'play' = %1: must be true or false", repr(play))
     stop_at = raw.get("stop_at")
     if stop_at is not None and (isinstance(stop_at, bool) or not isinstance(stop_at, int)
                                 or not 1 <= stop_at <= STOP_AT_MAX):
-        raise ConfigError(f"{where}: field 'stop_at' = {stop_at!r}: must be an integer from 1 to {STOP_AT_MAX}")
+        raise ConfigError("field 'stop_at' = %1: must be an integer from 1 to %2", repr(stop_at), str(STOP_AT_MAX))
     delay = raw.get("delay")
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))
                               or not 0.0 <= delay <= 1.0):
-        raise ConfigError(f"{where}: field 'delay' = {delay!r}: must be a number of seconds from 0 to 1")
+        raise ConfigError("field 'delay' = %1: must be a number of seconds from 0 to 1", repr(delay))
     return LectureStep(
         preset=preset,
         overrides=dict(overrides),
-        title=_texts(raw.get("title"), where, "title"),
-        text=_texts(raw.get("text"), where, "text"),
-        equation=_texts(raw.get("equation"), where, "equation", required=False),
-        look=_texts(raw.get("look"), where, "look"),
+        title=_texts(raw.get("title"), "title"),
+        text=_texts(raw.get("text"), "text"),
+        equation=_texts(raw.get("equation"), "equation", required=False),
+        look=_texts(raw.get("look"), "look"),
         view=view,
         play=play,
         stop_at=stop_at,
@@ -176,24 +178,36 @@ def _parse_step(raw: Any, where: str) -> LectureStep:
 
 def parse_lecture(data: dict[str, Any], name: str) -> Lecture:
     """Validate parsed TOML ``data``; ``name`` (the file) prefixes every message."""
+    try:
+        title, hide, raw_steps = _parse_top(data)
+    except ConfigError as err:
+        raise err.within("lecture %1: %2", name) from None
+    steps = []
+    for i, raw in enumerate(raw_steps):
+        try:
+            steps.append(_parse_step(raw))
+        except ConfigError as err:
+            raise err.within("lecture %1, step %2: %3", name, str(i + 1)) from None
+    return Lecture(title=title, steps=tuple(steps), hide=hide, source=name)
+
+
+def _parse_top(data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], list]:
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(f"lecture {name}: unknown top-level field {', '.join(map(repr, unknown))} "
-                          f"(known: {', '.join(sorted(_TOP_KEYS))})")
-    title = _texts(data.get("title"), f"lecture {name}", "title")
+        raise ConfigError("unknown top-level field %1 (known: %2)", ", ".join(map(repr, unknown)),
+                          ", ".join(sorted(_TOP_KEYS)))
+    title = _texts(data.get("title"), "title")
     hide = data.get("hide", [])
     specs = field_specs()
     if not isinstance(hide, list) or not all(isinstance(h, str) for h in hide):
-        raise ConfigError(f"lecture {name}: field 'hide' must be a list of control names, not {hide!r}")
+        raise ConfigError("field 'hide' must be a list of control names, not %1", repr(hide))
     bad = [h for h in hide if h not in specs]
     if bad:
-        raise ConfigError(f"lecture {name}: field 'hide': unknown control {', '.join(map(repr, bad))} "
-                          f"(known: {', '.join(specs)})")
+        raise ConfigError("field 'hide': unknown control %1 (known: %2)", ", ".join(map(repr, bad)), ", ".join(specs))
     raw_steps = data.get("step")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise ConfigError(f"lecture {name}: no steps (add at least one [[step]] table)")
-    steps = tuple(_parse_step(raw, f"lecture {name}, step {i + 1}") for i, raw in enumerate(raw_steps))
-    return Lecture(title=title, steps=steps, hide=tuple(hide), source=name)
+        raise ConfigError(Reason("no steps (add at least one [[step]] table)"))
+    return title, tuple(hide), raw_steps
 
 
 def load_lecture(path: str | os.PathLike[str] | Traversable) -> Lecture:

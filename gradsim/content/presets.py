@@ -38,7 +38,7 @@ def _read_all() -> dict[str, Preset]:
         try:
             cfg = config_from_mapping(data)
         except ConfigError as err:  # a shipped preset must be valid; tests check all
-            raise ConfigError(f"preset {name!r}: {err}") from None
+            raise err.within("preset %1: %2", repr(name)) from None
         found.append(Preset(name, description, cfg, order))
     found.sort(key=lambda p: (p.order, p.name))
     return {p.name: p for p in found}
@@ -59,5 +59,5 @@ def load_preset(name: str) -> RunConfig:
     """The config of preset ``name``; raises ConfigError naming the known presets."""
     presets = list_presets()
     if name not in presets:
-        raise ConfigError(f"unknown preset {name!r} (known: {', '.join(presets)})")
+        raise ConfigError("unknown preset %1 (known: %2)", repr(name), ", ".join(presets))
     return presets[name].config

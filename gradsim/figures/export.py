@@ -17,18 +17,17 @@ from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
+from gradsim.errors import Message
 from gradsim.fileio import WriteError, atomic_path
 
 __all__ = ["ExportError", "ensure_qapp", "quiet_offscreen_messages", "export_widget", "FORMATS"]
 
 
-class ExportError(OSError):
+class ExportError(WriteError):
     """A figure could not be written; the message names the file and the reason."""
 
-    def __init__(self, path: str | Path, reason: str) -> None:
-        super().__init__(f"cannot export figure to {os.fspath(path)!r}: {reason}")
-        # Not OSError.filename: setting it turns str() into "[Errno None] None: 'file'".
-        self.path = os.fspath(path)
+    def __init__(self, path: str | os.PathLike[str], reason: "str | Message") -> None:
+        super().__init__(path, reason, "figure")
 
 
 def ensure_qapp() -> QApplication:
@@ -177,7 +176,7 @@ def export_widget(widget: QWidget, path: str | Path, width: int = 1200, height: 
     path = Path(path)
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
-        raise ExportError(path, f"unknown format {path.suffix!r}; use .png, .svg or .pdf")
+        raise ExportError(path, Message("unknown format %1; use %2", (repr(path.suffix), ".png, .svg or .pdf")))
     if width < 1 or height < 1:
         raise ValueError(f"export size must be positive, got {width}x{height}")
     shown_here = False
@@ -188,7 +187,7 @@ def export_widget(widget: QWidget, path: str | Path, width: int = 1200, height: 
             if os.path.getsize(tmp) == 0:
                 raise ExportError(path, "Qt wrote an empty file")
     except WriteError as exc:
-        raise ExportError(path, exc.reason) from exc
+        raise ExportError(path, exc.messages[0].args[1]) from exc
     finally:
         if shown_here:
             widget.hide()

@@ -27,7 +27,6 @@ import contextlib
 import io
 import math
 import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from gradsim.config import RunConfig
+from gradsim.errors import Message
+from gradsim.fileio import WriteError, temp_beside, write_error
 
 __all__ = [
     "DEFAULT_FPS", "DEFAULT_SIZE", "MAX_FRAMES", "FORMATS",
@@ -549,8 +550,11 @@ class AnimationWriter:
         self.path = Path(path)
         self.format = self.path.suffix.lower()
         if self.format not in FORMATS:
-            raise ValueError(f"cannot write an animation to {os.fspath(self.path)!r}: unknown format "
-                             f"{self.path.suffix!r}; use .gif or .mp4")
+            msg = Message("cannot write animation %1: %2", (repr(os.fspath(self.path)), Message(
+                "unknown format %1; use %2", (repr(self.path.suffix), ".gif or .mp4"))))
+            err = ValueError(str(msg))
+            err.messages = (msg,)
+            raise err
         if isinstance(fps, bool) or not isinstance(fps, (int, np.integer)) or not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
             raise ValueError(f"fps = {fps!r}: must be an integer from {FPS_RANGE[0]} to {FPS_RANGE[1]}")
         if not (math.isfinite(hold_last) and 0.0 <= hold_last <= 60.0):
@@ -565,18 +569,15 @@ class AnimationWriter:
         self._ffmpeg = None
         self._closed = False
         # Hidden temporary name; MP4 keeps its suffix so that ffmpeg picks the container.
-        self._tmp = self.path.with_name(f".{self.path.stem}.{uuid.uuid4().hex[:8]}.part{self.format}")
         try:
-            # O_EXCL: never clobber a stranger's file; 0o666 lets the umask decide, as open() does.
-            os.close(os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except OSError as exc:
-            raise self._error(exc) from None
+            self._tmp = temp_beside(self.path, self.format)
+        except WriteError as exc:
+            raise self._error(exc.messages[0].args[1]) from None
         if reference is not None:
             self.set_reference(reference)
 
-    def _error(self, exc: BaseException | str) -> OSError:
-        reason = exc if isinstance(exc, str) else (getattr(exc, "strerror", None) or str(exc))
-        return OSError(f"cannot write animation {os.fspath(self.path)!r}: {reason}")
+    def _error(self, exc: "BaseException | str | Message") -> OSError:
+        return write_error(self.path, exc, "animation")
 
     @property
     def needs_reference(self) -> bool:
@@ -634,7 +635,7 @@ class AnimationWriter:
                     output_params=["-crf", str(MP4_CRF), "-preset", "medium", "-tune", "animation",
                                    "-movflags", "+faststart"])
             except Exception as exc:  # noqa: BLE001 - imageio raises several kinds
-                raise self._error(f"ffmpeg could not start ({exc})") from exc
+                raise self._error(Message("ffmpeg could not start (%1)", (str(exc),))) from exc
         try:
             self._ffmpeg.append_data(frame)
         except OSError as exc:  # ffmpeg died, e.g. the disk filled up

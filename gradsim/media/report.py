@@ -366,7 +366,7 @@ def check_writable(path: Path) -> None:
     try:
         probe = temp_beside(path, ".probe")
     except OSError as exc:
-        raise _error(path, exc.reason if isinstance(exc, WriteError) else exc) from None
+        raise _error(path, exc.messages[0].args[1] if isinstance(exc, WriteError) else exc) from None
     with contextlib.suppress(OSError):
         os.unlink(probe)
 
@@ -471,7 +471,7 @@ def write_report(out_path: str | Path, cfg: RunConfig, history, last_snapshot, s
         The written file.  Raises OSError naming it when it cannot be written (nothing
         partial is left), ValueError for an unknown suffix.
     """
-    from gradsim.runs.folder import versions
+    from gradsim.versions import versions
 
     path = Path(out_path)
     suffix = path.suffix.lower()

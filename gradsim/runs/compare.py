@@ -18,11 +18,12 @@ from typing import Any, Callable
 import numpy as np
 
 from gradsim.config import RunConfig
-from gradsim.fileio import atomic_write_text
 from gradsim.figures.scale import shared_levels
-from gradsim.runs.folder import MetricsWriter, check_writable_dir, json_safe, versions, write_outputs
+from gradsim.fileio import atomic_write_text
+from gradsim.runs.folder import MetricsWriter, check_writable_dir, json_safe, write_outputs
 from gradsim.runs.lockstep import run_labels
 from gradsim.runs.procedure import train_lockstep
+from gradsim.versions import versions
 
 __all__ = ["compare_to_folder"]
 

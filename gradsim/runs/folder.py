@@ -22,16 +22,16 @@ import csv
 import io
 import json
 import math
-import platform
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import numpy as np
 
 from gradsim.config import RunConfig, config_to_toml
-from gradsim.fileio import atomic_write_bytes
 from gradsim.core.history import History
 from gradsim.core.snapshot import Snapshot
+from gradsim.fileio import WriteError, atomic_write_bytes
+from gradsim.versions import versions
 
 if TYPE_CHECKING:
     from gradsim.runs.procedure import RunResult
@@ -109,31 +109,6 @@ class MetricsWriter:
         self.close()
 
 
-def versions() -> dict[str, str]:
-    """Versions of the interpreter and the libraries that shape the numbers and plots."""
-    import torch
-
-    out = {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}
-    try:
-        import PySide6
-        from PySide6 import QtCore
-
-        out["pyside6"] = PySide6.__version__
-        out["qt"] = QtCore.qVersion()
-    except ImportError:  # pragma: no cover - Qt is a dependency
-        out["qt"] = "unavailable"
-    try:
-        import pyqtgraph
-
-        out["pyqtgraph"] = pyqtgraph.__version__
-    except ImportError:  # pragma: no cover
-        pass
-    from gradsim import __version__
-
-    out["gradsim"] = __version__
-    return out
-
-
 def check_writable_dir(path: str | Path) -> Path:
     """Create ``path`` if needed and prove it is writable; raises OSError naming it."""
     p = Path(path)
@@ -143,7 +118,7 @@ def check_writable_dir(path: str | Path) -> Path:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as err:
-        raise OSError(f"cannot write to output folder {str(p)!r}: {err.strerror or err}") from None
+        raise WriteError(p, err.strerror or str(err), "output folder", err.errno) from None
     return p
 
 
@@ -254,9 +229,11 @@ def write_outputs(
 
 
 def run_to_folder(cfg: RunConfig, steps: int, out: str | Path, *, figures: bool = True,
-                  progress: "Callable[[int, int], None] | None" = None) -> "RunResult":
+                  progress: "Callable[[int, int], None] | None" = None,
+                  sinks: "Iterable[Callable[[Snapshot], None]]" = ()) -> "RunResult":
     """Train ``cfg`` for ``steps`` iterations with :func:`gradsim.runs.procedure.train` and write
-    the whole run folder into ``out`` (metrics.csv streamed as training goes).
+    the whole run folder into ``out`` (metrics.csv streamed as training goes); every snapshot
+    also goes to ``sinks`` (e.g. a :class:`gradsim.runs.tensorboard.TensorBoardWriter`).
 
     ``out`` is proved writable before training. Returns the :class:`RunResult`; raises
     ConfigError when the config cannot run here and OSError naming the file that failed.
@@ -265,7 +242,7 @@ def run_to_folder(cfg: RunConfig, steps: int, out: str | Path, *, figures: bool 
 
     out = check_writable_dir(out)
     with MetricsWriter(out / "metrics.csv") as metrics:
-        result = train(cfg, steps, sinks=[metrics], progress=progress)
+        result = train(cfg, steps, sinks=[metrics, *sinks], progress=progress)
     write_outputs(out, cfg, result.histories, result.last, summary_extra=result.summary, rollout=result.rollout,
                   metrics_written=True, figures=figures)
     return result

@@ -45,11 +45,11 @@ def check_compatible(cfg_a: RunConfig, cfg_b: RunConfig) -> None:
     if bad:
         a = ", ".join(f"{n}={getattr(cfg_a, n)!r}" for n in bad)
         b = ", ".join(f"{n}={getattr(cfg_b, n)!r}" for n in bad)
-        plural = "s" if len(bad) > 1 else ""
-        raise ConfigError(
-            f"A/B comparison: field{plural} {', '.join(bad)} must match, because both runs train on the same "
-            f"seed and data batches (A: {a}; B: {b})"
-        )
+        template = ("A/B comparison: fields %1 must match, because both runs train on the same seed and data "
+                    "batches (A: %2; B: %3)" if len(bad) > 1 else
+                    "A/B comparison: field %1 must match, because both runs train on the same seed and data "
+                    "batches (A: %2; B: %3)")
+        raise ConfigError(template, ", ".join(bad), a, b)
 
 
 def _fmt_value(v: Any) -> str:

@@ -122,8 +122,8 @@ def test_compare_dialog_error_in_chinese(qtbot, zh):
 
 
 # ------------------------------------------------------------------ error messages
-def _core_errors(tmp_path: Path) -> dict[str, str]:
-    """Real messages of the core, one per shape the app can show."""
+def _core_errors(tmp_path: Path) -> dict[str, BaseException]:
+    """Real errors of the core, one per shape the app can show."""
     from gradsim.config import ConfigError, load_config, save_config
     from gradsim.content.lecture import load_lecture
     from gradsim.runs.folder import check_writable_dir
@@ -151,17 +151,17 @@ def _core_errors(tmp_path: Path) -> dict[str, str]:
     for name, make in cases.items():
         with pytest.raises(ConfigError) as err:
             make()
-        out[name] = str(err.value)
+        out[name] = err.value
     folder = tmp_path / "a-folder.toml"
     folder.mkdir()
     with pytest.raises(OSError) as err:
         save_config(RunConfig(), folder)
-    out["save onto a folder"] = str(err.value)
+    out["save onto a folder"] = err.value
     afile = tmp_path / "file"
     afile.write_text("")
     with pytest.raises(OSError) as err:
         check_writable_dir(afile / "sub")
-    out["output folder under a file"] = str(err.value)
+    out["output folder under a file"] = err.value
     return out
 
 
@@ -169,8 +169,9 @@ def test_core_and_os_errors_are_rebuilt_in_chinese(qapp, tmp_path):
     from gradsim.app.i18n import translate_error
 
     messages = _core_errors(tmp_path)
-    for name, msg in messages.items():
-        assert translate_error(msg) == msg, name  # English: unchanged
+    for name, err in messages.items():
+        assert translate_error(err) == str(err), name  # English: the core's own text
+        assert translate_error(str(err)) == str(err), name  # a plain string is never parsed
     _switch("zh")
     try:
         zh = {name: translate_error(msg) for name, msg in messages.items()}
@@ -188,16 +189,20 @@ def test_core_and_os_errors_are_rebuilt_in_chinese(qapp, tmp_path):
     assert "bad.toml" in zh["value in a config file"] and "第 1 步" in zh["bad lecture step"]
 
 
-def test_reasons_and_file_errors(qapp):
+def test_reasons_and_file_errors(qapp, tmp_path):
     from gradsim.app.i18n import translate_error
+    from gradsim.fileio import WriteError
     from gradsim.figures.export import ExportError
+    from gradsim.media.animation import AnimationWriter
 
+    with pytest.raises(ValueError) as bad_format:
+        AnimationWriter(tmp_path / "a.avi")
     cases = [
-        str(ExportError("/x/plot.png", "Permission denied")),
-        "cannot write animation '/x/a.gif': No space left on device",
-        "cannot write an animation to '/x/a.avi': unknown format '.avi'; use .gif or .mp4",
-        "cannot write report '/x/r.html': is a folder",
-        "cannot write '/x/%2 odd.csv': Read-only file system",
+        ExportError("/x/plot.png", "Permission denied"),
+        WriteError("/x/a.gif", "No space left on device", "animation"),
+        bad_format.value,
+        WriteError("/x/r.html", "is a folder", "report"),
+        WriteError("/x/%2 odd.csv", "Read-only file system"),
     ]
     _switch("zh")
     try:
@@ -206,7 +211,7 @@ def test_reasons_and_file_errors(qapp):
         _switch("en")
     assert zh[0] == "无法将图表导出到 '/x/plot.png':权限不足"
     assert zh[1].endswith("磁盘空间不足") and "'/x/a.gif'" in zh[1]
-    assert "'.avi'" in zh[2] and ".gif or .mp4" in zh[2] and CJK.search(zh[2])
+    assert "'.avi'" in zh[2] and ".gif or .mp4" in zh[2] and CJK.search(zh[2]) and "a.avi" in zh[2]
     assert zh[3].endswith("这是一个文件夹")
     assert "'/x/%2 odd.csv'" in zh[4] and zh[4].endswith("文件系统只读")  # a path with "%2" stays as it is
 
@@ -214,7 +219,9 @@ def test_reasons_and_file_errors(qapp):
 def test_error_dialog_translates_its_text(qtbot, zh):
     from gradsim.app import dialogs
 
-    box = dialogs.show_error(None, "t", "cannot write '/x/y.png': Permission denied")
+    from gradsim.fileio import WriteError
+
+    box = dialogs.show_error(None, "t", WriteError("/x/y.png", "Permission denied"))
     qtbot.addWidget(box)
     assert box.text() == "无法写入 '/x/y.png':权限不足"
     box.close()

@@ -172,14 +172,21 @@ def test_the_panel_follows_the_language_setting_and_presentation_mode(qtbot, mak
     assert size > 0
 
 
-def test_the_command_line_opens_a_lecture():
+def test_the_command_line_opens_a_lecture(monkeypatch):
+    import gradsim.app
     from gradsim.app.launch import build_parser
     from gradsim.cli import build_parser as cli_parser
+    from gradsim.launcher import main as gradsim_main
 
     assert build_parser().parse_args(["--lecture"]).lecture == ""  # the shipped one
     assert build_parser().parse_args(["--lecture", "my.toml"]).lecture == "my.toml"
     assert build_parser().parse_args([]).lecture is None
-    assert cli_parser().parse_args(["gui", "--lecture"]).lecture == ""
+    # `gradsim gui ...` is listed by the command line and hands its options to the app's parser
+    assert cli_parser().parse_args(["gui"]).command == "gui"
+    seen = []
+    monkeypatch.setattr(gradsim.app, "main", lambda argv: seen.append(argv) or 0)
+    assert gradsim_main(["gui", "--lecture"]) == 0 and gradsim_main([]) == 0
+    assert seen == [["--lecture"], []]
 
 
 def test_the_shipped_lecture_runs_end_to_end_in_both_languages(qtbot, make_window, ready):

@@ -215,3 +215,19 @@ def test_help_does_not_import_torch():
     code = "import sys; from gradsim.cli import build_parser; build_parser(); print('torch' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "False"
+
+
+def test_run_logs_to_tensorboard_too(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from cli_support import call_cli
+
+    tb = tmp_path / "tb"
+    code = call_cli("run", "--set", "seq_len=8", "--set", "hidden_size=4", "--set", "batch_size=2", "--steps", "3",
+                    "--no-figures", "--quiet", "--out", str(tmp_path / "run"), "--tensorboard", str(tb))
+    assert code == 0
+    acc = EventAccumulator(str(tb))
+    acc.Reload()
+    loss = [e.value for e in acc.Scalars("loss")]
+    csv_loss = [float(line.split(",")[1]) for line in (tmp_path / "run" / "metrics.csv").read_text().splitlines()[1:]]
+    assert len(loss) == 3 and np.allclose(loss, csv_loss, rtol=1e-6)  # the same run, step by step

@@ -185,7 +185,7 @@ class TrainingLoop:
             # e.g. a live field that is only valid with a pending shape change
             # (tbptt > the running seq_len): it waits for the reset as well.
             self._out.append(ConfigMsg(self._run_id, self._seq, self._trainer.config,
-                                       tuple(self._trainer.pending_reset_fields), str(err)))
+                                       tuple(self._trainer.pending_reset_fields), err))
 
     def _build(self, cfg: RunConfig, run_id: int) -> None:
         from gradsim.core.trainer import Trainer

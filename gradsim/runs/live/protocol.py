@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from gradsim.config import RunConfig
+from gradsim.config import ConfigError, RunConfig
 
 __all__ = ["Kind", "Command", "RunInfo", "StepMsg", "SpectrumMsg", "RolloutMsg", "StateMsg", "ConfigMsg",
            "ErrorMsg", "StoppedMsg", "Inbox"]
@@ -147,7 +147,7 @@ class ConfigMsg:
     seq: int
     config: RunConfig
     pending_reset: tuple[str, ...]
-    error: str | None = None
+    error: ConfigError | None = None  # pickles with its structured messages
 
 
 @dataclass(frozen=True)
