@@ -441,7 +441,7 @@ class Watch:
         for li in range(L - 1, -1, -1):
             lw, Hl, il, h0 = call.layers[li], Hs[li], inps[li], call.h0[li]
             # work buffers of its own (named by layer index): gradsim's trainer may share the thread
-            rec = Recursion(gs, S, starts, 0, li == L - 1 and last_only, _SCRATCH_LAYER + li)
+            rec = Recursion(gs, S, starts, 0, li == L - 1 and last_only, _SCRATCH_LAYER + li, grads=False)  # views only
             if cell == "lstm":
                 r = _lstm_loop(lw, il, Hl, h0, call.c0[li], rec, li > 0)
             else:
@@ -450,8 +450,8 @@ class Watch:
                 else:
                     Q, N = _gru_gates(lw, il, Hl, h0)
                     lr = _gru_backward(lw, (il, Hl, Q, N), h0, rec)
-                lr.grads = {}  # the user's autograd computes the parameter gradients
-                r = _bookkeep(lr, il, Hl, h0, B, S, lw.weight_ih, li > 0, _SCRATCH_LAYER + li)
+                # views only: the user's own autograd computes the parameter gradients
+                r = _bookkeep(lr, il, Hl, h0, B, S, lw.weight_ih, li > 0, _SCRATCH_LAYER + li, grads=False)
             total[li] = r.total
             last[li] = r.last if S > 1 else r.total
             weight[li] = r.weight

@@ -220,15 +220,17 @@ def _with_ones(name: str, x: torch.Tensor) -> torch.Tensor:
     return b
 
 
-def _bookkeep(lr: _Layer, inp, H, h0, B: int, S: int, w_ih, below: bool, li: int) -> _Result:
+def _bookkeep(lr: _Layer, inp, H, h0, B: int, S: int, w_ih, below: bool, li: int, grads: bool = True) -> _Result:
     """Parameter gradients, views and ∂L/∂input from one layer's pre-activation gradients."""
     T, _, n = H.shape
     m = inp.shape[2]
     lo, r0 = lr.lo, lr.lo * B
     rec = lr.dRec[:, :B]
     G = rec.shape[2]
-    grads = lr.grads
-    if grads is None:
+    want_grads, grads = grads, lr.grads
+    if grads is None and not want_grads:
+        grads = {}
+    elif grads is None:
         x1 = _with_ones(f"x1.{li}", _flat(inp))[r0:].t()
         if lr.dIn is not None:
             gi = x1.mm(_flat(lr.dIn[lo:, :B]))
@@ -270,3 +272,4 @@ class Recursion:
     lo: int  # steps before lo receive no gradient
     g_sparse: bool  # only gs[T − 1] is nonzero (the top layer of a last-step loss)
     li: int  # the layer's index (names its kept work buffers)
+    grads: bool = True  # also the parameter gradients (gradsim.core.watch needs only the views)

@@ -101,6 +101,7 @@ def _lstm_loop(layer, inp, H, h0, c0, rec: Recursion, below: bool) -> _Result:
     run ~4× slower on rows of 16–64 strided units than on contiguous memory.
     """
     gs, S, starts, lo, g_sparse, li = rec.gs, rec.S, rec.starts, rec.lo, rec.g_sparse, rec.li
+    want_grads = rec.grads
     T, (SB, n) = len(gs), gs[0].shape
     B, m = SB // S, inp.shape[2]
     dev, dt = H.device, H.dtype
@@ -241,16 +242,20 @@ def _lstm_loop(layer, inp, H, h0, c0, rec: Recursion, below: bool) -> _Result:
         torch.sqrt(dh[:, 0].square().sum((1, 2)), out=total[a:e])
         if S > 1:
             torch.sqrt(dh[:, 1].square().sum((1, 2)), out=last[a:e])
-        g_wih.addmm_(x1[a * B : e * B].t(), d2)
+        if want_grads:
+            g_wih.addmm_(x1[a * B : e * B].t(), d2)
         if a:
             hp = H[a - 1 : e - 1]
-            g_whh.addmm_(_flat(hp).t(), d2)
+            if want_grads:
+                g_whh.addmm_(_flat(hp).t(), d2)
             weight[a:e] = _outer_norms_shifted(d, hp)
         else:
-            g_whh.addmm_(h0.t(), d[0])
+            if want_grads:
+                g_whh.addmm_(h0.t(), d[0])
             weight[0] = torch.linalg.vector_norm(d[0].t().mm(h0))
             if L > 1:
-                g_whh.addmm_(_flat(H[: e - 1]).t(), _flat(d[1:]))
+                if want_grads:
+                    g_whh.addmm_(_flat(H[: e - 1]).t(), _flat(d[1:]))
                 weight[1:e] = _outer_norms_shifted(d[1:], H[: e - 1])
         if below:
             torch.matmul(Y.view(L, SB, 5 * n)[..., : 4 * n], w_ih, out=g_below[a:e])
@@ -259,6 +264,9 @@ def _lstm_loop(layer, inp, H, h0, c0, rec: Recursion, below: bool) -> _Result:
     def back(g):  # gate blocks from o, i, f, g back to torch's i, f, g, o
         return torch.cat([g[n:], g[:n]])
 
-    g_b = back(g_wih[m])
-    grads = {"weight_ih": back(g_wih[:m].t()), "weight_hh": back(g_whh.t()), "bias_ih": g_b, "bias_hh": g_b.clone()}
+    grads: dict[str, torch.Tensor] = {}
+    if want_grads:
+        g_b = back(g_wih[m])
+        grads = {"weight_ih": back(g_wih[:m].t()), "weight_hh": back(g_whh.t()), "bias_ih": g_b,
+                 "bias_hh": g_b.clone()}
     return _Result(grads, total, last, weight, g_below, (H[-1, :B].clone(), C[-1].clone()))
