@@ -7,8 +7,9 @@ presets / fields / config, ``gui``), each with ``register(subparsers)``; what th
 holds a training loop of its own.
 
 Bad input (a field out of range, an unknown field or preset, a broken or missing
-config file, an unwritable ``--out``) exits 2 with one line on stderr. A diverging
-run is a legitimate outcome: everything is written and the exit code is 0.
+config file, an unwritable ``--out``, a run that needs more memory than the machine has)
+exits 2 with one line on stderr, before anything is created. Ctrl-C exits 130 with one
+line. A diverging run is a legitimate outcome: everything is written and the exit code is 0.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import argparse
 import sys
 from typing import Sequence
 
-from gradsim.cli import animate, cliff, compare, gui, info, report
+from gradsim.cli import animate, cliff, compare, gui, info, report, sweep
 from gradsim.cli import run as run_command
-from gradsim.cli.common import Parser, headless_qt, resolve_config
+from gradsim.cli.common import Parser, headless_qt, interrupted, resolve_config
 
 __all__ = ["main", "build_parser", "resolve_config", "COMMANDS"]
 
 #: The command modules, in the order ``--help`` lists them.
-COMMANDS = (run_command, info, compare, animate, report, cliff, gui)
+COMMANDS = (run_command, info, compare, animate, report, cliff, sweep, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 0
-    if getattr(args, "renders", False) and not getattr(args, "no_figures", False):
-        headless_qt()
-    return int(func(args))
+    try:
+        if getattr(args, "renders", False) and not getattr(args, "no_figures", False):
+            headless_qt()
+        return int(func(args))
+    except KeyboardInterrupt:  # Ctrl-C outside a command's own handling (importing torch, say)
+        return interrupted(None)
 
 
 if __name__ == "__main__":  # pragma: no cover
