@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "RESET_FIELDS",
     "field_specs",
     "parse_assignment",
+    "ignored_fields",
     "load_config",
     "save_config",
     "config_from_mapping",
@@ -441,6 +443,45 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, parse_value(key, value)
 
 
+def _unused_by(cfg: "RunConfig", name: str) -> str | None:
+    """The field whose value makes ``name`` irrelevant in ``cfg``, or None."""
+    if name == "init_gain" and cfg.spectral_radius is not None:
+        return "spectral_radius"  # the rescale to the target radius undoes any gain
+    if name == "init_std" and cfg.init != "normal":
+        return "init"
+    if name == "leaky_slope" and (cfg.cell != "rnn" or cfg.activation != "leaky_relu"):
+        return "cell" if cfg.cell != "rnn" else "activation"
+    if name == "activation" and cfg.cell != "rnn":
+        return "cell"
+    if name == "forget_bias" and cfg.cell != "lstm":
+        return "cell"
+    if name == "momentum" and cfg.optimizer in ("sgd", "adam"):
+        return "optimizer"
+    if name in ("beta1", "beta2") and cfg.optimizer != "adam":
+        return "optimizer"
+    if name == "clip_threshold" and cfg.clip == "none":
+        return "clip"
+    if name == "n_classes" and cfg.task != "recall":
+        return "task"
+    if name.startswith("csv_") and cfg.task != "csv":
+        return "task"
+    return None
+
+
+def ignored_fields(cfg: "RunConfig", names: Sequence[str]) -> list[Message]:
+    """One message per field of ``names`` that has no effect in ``cfg`` because another
+    field overrides it (``init_gain = 1.2 has no effect with spectral_radius = 0.6``), for a
+    front end to warn about what a user set in vain."""
+    out = []
+    data = cfg.to_dict()
+    for name in dict.fromkeys(names):
+        other = _unused_by(cfg, name) if name in data else None
+        if other is not None:
+            out.append(Message("%1 = %2 has no effect with %3 = %4",
+                               (name, repr(data[name]), other, repr(data[other])), field=name, value=data[name]))
+    return out
+
+
 #: Messages of :func:`read_toml` by what it reads: (unreadable, not TOML).
 _READ_TEMPLATES = {
     "config file": ("cannot read config file %1: %2", "config file %1 is not valid TOML: %2"),
@@ -448,20 +489,88 @@ _READ_TEMPLATES = {
     "grid file": ("cannot read grid file %1: %2", "grid file %1 is not valid TOML: %2"),
 }
 
+#: The largest TOML file :func:`read_toml` reads (a config, a lecture or a grid is a few kB).
+MAX_TOML_BYTES = 1 << 20
+#: The deepest nesting of arrays and tables :func:`read_toml` accepts (gradsim's files use 3).
+MAX_TOML_DEPTH = 32
+
+
+def _read_limited(p: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_TOML_BYTES`; raises ConfigError's Reason.
+
+    Opened without blocking and checked with ``fstat`` before any read: a named pipe with
+    no writer, ``/dev/zero`` or a folder is refused at once instead of hanging or filling
+    memory.
+    """
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_TOML_BYTES:
+        os.close(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise _Refused(Reason("is a folder"))
+        raise _Refused(Reason("not a regular file") if not stat.S_ISREG(st.st_mode) else Reason("larger than 1 MiB"))
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(MAX_TOML_BYTES + 1)  # the file may grow after fstat
+    if len(raw) > MAX_TOML_BYTES:
+        raise _Refused(Reason("larger than 1 MiB"))
+    return raw
+
+
+class _Refused(Exception):
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.text)
+        self.reason = reason
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether arrays and tables nest deeper than :data:`MAX_TOML_DEPTH` (walked without recursion)."""
+    stack = [(data, 0)]  # the document itself is level 0
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TOML_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
 
 def read_toml(path, what: str = "config file") -> dict[str, Any]:
     """Parse a TOML file (a path or an importlib.resources Traversable); raises
-    ConfigError naming ``what``, the file and the reason."""
+    ConfigError naming ``what``, the file and the reason.
+
+    Only a regular file of at most 1 MiB (:data:`MAX_TOML_BYTES`) is read, and arrays and
+    tables may nest :data:`MAX_TOML_DEPTH` deep: anything else is one clear error, never a
+    hang, a memory blow-up or a RecursionError.
+    """
     p = Path(path) if isinstance(path, (str, os.PathLike)) else path
+    unreadable, not_toml = _READ_TEMPLATES[what]
     try:
-        raw = p.read_bytes()
+        if isinstance(p, Path):
+            raw = _read_limited(p)
+        else:  # a resource shipped inside the package
+            raw = p.read_bytes()
+            if len(raw) > MAX_TOML_BYTES:
+                raise _Refused(Reason("larger than 1 MiB"))
+    except _Refused as err:
+        raise ConfigError(unreadable, repr(str(p)), err.reason) from None
     except OSError as err:
-        raise ConfigError(_READ_TEMPLATES[what][0], repr(str(p)), Reason(err.strerror or str(err))) from None
+        raise ConfigError(unreadable, repr(str(p)), Reason(err.strerror or str(err))) from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         # the parser's own detail (line and column) stays in its words
-        raise ConfigError(_READ_TEMPLATES[what][1], repr(str(p)), str(err)) from None
+        raise ConfigError(not_toml, repr(str(p)), str(err)) from None
+    except RecursionError:
+        raise ConfigError(not_toml, repr(str(p)), Reason("arrays or tables nested too deeply")) from None
+    except ValueError:  # an integer beyond Python's digit limit (sys.get_int_max_str_digits)
+        raise ConfigError(not_toml, repr(str(p)), Reason("an integer with too many digits")) from None
+    if _too_deep(data):
+        raise ConfigError(not_toml, repr(str(p)), Reason("arrays or tables nested too deeply")) from None
+    return data
 
 
 def load_config(path: str | os.PathLike[str]) -> RunConfig:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 from gradsim.errors import Message, Reason, render
 
-__all__ = ["WriteError", "atomic_write_bytes", "atomic_write_text", "atomic_path", "temp_beside", "write_error"]
+__all__ = ["WriteError", "atomic_write_bytes", "atomic_write_text", "atomic_path", "atomic_folder", "temp_beside",
+           "write_error", "deferred_interrupt", "write_failure"]
 
 
 #: The message of a :class:`WriteError` by what could not be written.
@@ -113,3 +117,128 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically; raises OSError naming ``path``."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for a few renames that must happen together; a Ctrl-C that
+    came meanwhile is raised as KeyboardInterrupt at the end. Main thread only (elsewhere
+    Python delivers no SIGINT); does nothing in other threads."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _make_parents(path: Path) -> list[Path]:
+    """Create the missing folders above ``path``; return them, outermost first."""
+    missing = []
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            made.append(folder)
+    except BaseException:
+        _remove_empty(made)
+        raise
+    return made
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _moved(err: "WriteError", tmp: Path, path: Path) -> "WriteError":
+    """``err`` naming the file's place in ``path`` instead of in the temporary folder ``tmp``."""
+    try:
+        rel = Path(err.path).relative_to(tmp)
+    except ValueError:
+        return err
+    return type(err)._rebuild(path / rel if str(rel) != "." else path, err.messages[0].args[1], err.what, err.errno)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike[str], what: str = "output folder") -> Iterator[Path]:
+    """Yield an empty hidden temporary folder beside ``path`` to write a whole folder into;
+    on success it takes ``path``'s place, on any exception it is removed.
+
+    ``path`` is then either what it was before (absent, or the old folder, untouched) or
+    the new folder, whole; never a mix. An existing ``path`` is replaced only by a
+    complete new folder (the old one is renamed aside, the new one renamed in, then the
+    old one deleted, Ctrl-C held back in between). Folders created above ``path`` are
+    removed again on failure. Errors name ``path`` (and the file inside it), never the
+    temporary folder: WriteError ``cannot write to output folder 'PATH': REASON``.
+    """
+    path = Path(path)
+    full = Path(os.path.abspath(path))  # "." and "runs/.." have a name only once resolved
+    try:
+        made = _make_parents(full)
+    except OSError as exc:
+        raise write_error(path, exc, what) from None
+    # a short name: beside a target whose name is near the 255-byte limit, it still fits
+    tmp = full.with_name(f".gradsim-{uuid.uuid4().hex[:8]}.part")
+    try:
+        tmp.mkdir()
+    except OSError as exc:
+        _remove_empty(made)
+        raise write_error(path, exc, what) from None
+    try:
+        yield tmp
+        with deferred_interrupt():
+            _swap_in(tmp, full)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
+        if isinstance(exc, WriteError):
+            raise _moved(exc, tmp, path) from None
+        if isinstance(exc, OSError) and not str(exc).startswith("cannot "):
+            raise write_error(path, exc, what) from None
+        raise
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    if not path.exists():
+        os.rename(tmp, path)
+        return
+    old = path.with_name(f".gradsim-{uuid.uuid4().hex[:8]}.old")
+    os.rename(path, old)
+    try:
+        os.rename(tmp, path)
+    except BaseException:
+        os.rename(old, path)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_failure(folder: str | os.PathLike[str], size: int = 1 << 16) -> str | None:
+    """Why writing into ``folder`` fails now (``"No space left on device"``), or None if it works.
+
+    For writers that do not say why they failed (Qt's SVG generator writes an empty file on a
+    full disk; ffmpeg dies with pages of its own log): a probe of ``size`` bytes is written,
+    flushed, synced and removed.
+    """
+    probe = Path(folder) / f".gradsim-{uuid.uuid4().hex[:8]}.probe"
+    try:
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * size)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+    return None

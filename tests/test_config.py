@@ -33,7 +33,7 @@ CHOICES = [s.name for s in SPECS.values() if s.kind == "choice"]
 
 # the public contract of the issue (config files and --set use these names)
 CONTRACT = {
-    "task": {"sine", "adding", "recall", "toy3"},
+    "task": {"sine", "adding", "recall", "toy3", "csv"},
     "cell": {"rnn", "lstm", "gru"},
     "activation": {"tanh", "sigmoid", "relu", "leaky_relu", "identity"},
     "init": {"default", "normal", "xavier", "orthogonal", "identity"},
@@ -79,6 +79,8 @@ def test_every_field_has_description_range_and_valid_default(name):
             assert isinstance(spec.default, int if spec.kind == "int" else float)
     elif spec.kind == "choice":
         assert spec.default in spec.choices
+    elif spec.kind == "text":
+        assert isinstance(spec.default, str)
     else:
         assert isinstance(spec.default, bool)
     assert getattr(RunConfig(), name) == spec.default
@@ -394,3 +396,102 @@ def test_partial_file_fills_defaults(tmp_path):
     path = tmp_path / "partial.toml"
     path.write_text('description = "x"\ncell = "gru"\nlr = 0.01\n', encoding="utf-8")
     assert load_config(path) == RunConfig(cell="gru", lr=0.01)
+
+
+# ------------------------------------------------------------------ hostile files
+def _hostile_files(tmp_path):
+    """name -> (path, words of the one line) for every kind of file read_toml must refuse."""
+    deep_array = tmp_path / "deep-array.toml"
+    deep_array.write_text("lr = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    deep_inline = tmp_path / "deep-inline.toml"
+    deep_inline.write_text("x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", encoding="utf-8")
+    moderately_deep = tmp_path / "deep-40.toml"  # parses without a RecursionError, still refused
+    moderately_deep.write_text("x = " + "[" * 40 + "]" * 40 + "\n", encoding="utf-8")
+    dotted = tmp_path / "deep-dotted.toml"
+    dotted.write_text(".".join(["k"] * 200) + " = 1\n", encoding="utf-8")
+    tables = tmp_path / "deep-tables.toml"
+    tables.write_text("[" + ".".join(f"t{i}" for i in range(300)) + "]\nx = 1\n", encoding="utf-8")
+    big_int = tmp_path / "big-int.toml"
+    big_int.write_text("seed = " + "1" * 5000 + "\n", encoding="utf-8")
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# " + b"x" * (config_mod.MAX_TOML_BYTES + 10) + b"\n")
+    folder = tmp_path / "a-folder.toml"
+    folder.mkdir()
+    out = {
+        "deep array": (deep_array, "nested too deeply"),
+        "deep inline table": (deep_inline, "nested too deeply"),
+        "40 levels": (moderately_deep, "nested too deeply"),
+        "deep dotted key": (dotted, "nested too deeply"),
+        "deep table header": (tables, "nested too deeply"),
+        "5000-digit integer": (big_int, "too many digits"),
+        "over 1 MiB": (huge, "larger than 1 MiB"),
+        "a folder": (folder, "is a folder"),
+    }
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe.toml"
+        os.mkfifo(fifo)  # no writer: a blocking open would hang forever
+        out["named pipe"] = (fifo, "not a regular file")
+    if os.path.exists("/dev/zero"):
+        out["/dev/zero"] = ("/dev/zero", "not a regular file")  # would fill memory
+    return out
+
+
+@pytest.mark.parametrize("what", ["config file", "lecture", "grid file"])
+def test_hostile_toml_files_are_one_error_naming_the_file(tmp_path, what):
+    for name, (path, words) in _hostile_files(tmp_path).items():
+        with pytest.raises(ConfigError) as ei:
+            config_mod.read_toml(path, what)
+        text = str(ei.value)
+        assert "\n" not in text and repr(str(path)) in text and words in text and what in text, (name, text)
+        assert ei.value.field is None
+
+
+def test_load_config_refuses_hostile_files_without_recursion_error(tmp_path):
+    for name, (path, words) in _hostile_files(tmp_path).items():
+        with pytest.raises(ConfigError) as ei:
+            load_config(path)
+        assert words in str(ei.value), name
+
+
+def test_a_file_at_the_size_limit_and_ordinary_nesting_still_load(tmp_path):
+    path = tmp_path / "padded.toml"
+    body = 'cell = "gru"\n'
+    path.write_bytes(body.encode() + b"#" * (config_mod.MAX_TOML_BYTES - len(body) - 1) + b"\n")
+    assert path.stat().st_size == config_mod.MAX_TOML_BYTES
+    assert load_config(path) == RunConfig(cell="gru")
+    nested = tmp_path / "nested.toml"
+    nested.write_text("x = " + "[" * config_mod.MAX_TOML_DEPTH + "]" * config_mod.MAX_TOML_DEPTH + "\n",
+                      encoding="utf-8")
+    assert config_mod.read_toml(nested)["x"] is not None
+
+
+def test_ignored_fields_name_the_field_that_overrides_them():
+    from gradsim.config import ignored_fields
+
+    cfg = RunConfig(init="orthogonal", init_gain=1.2, spectral_radius=0.6)
+    (msg,) = ignored_fields(cfg, ["init", "init_gain"])
+    assert str(msg) == "init_gain = 1.2 has no effect with spectral_radius = 0.6" and msg.field == "init_gain"
+    assert ignored_fields(cfg.replace(spectral_radius=None), ["init_gain"]) == []
+    cases = [
+        (RunConfig(cell="lstm"), "activation", "cell"),
+        (RunConfig(cell="gru"), "forget_bias", "cell"),
+        (RunConfig(activation="tanh"), "leaky_slope", "activation"),
+        (RunConfig(init="xavier"), "init_std", "init"),
+        (RunConfig(optimizer="adam"), "momentum", "optimizer"),
+        (RunConfig(optimizer="sgd"), "beta2", "optimizer"),
+        (RunConfig(clip="none"), "clip_threshold", "clip"),
+        (RunConfig(task="adding"), "n_classes", "task"),
+        (RunConfig(task="sine"), "csv_horizon", "task"),
+    ]
+    for cfg, name, other in cases:
+        (msg,) = ignored_fields(cfg, [name])
+        assert msg.args[0] == name and msg.args[2] == other
+    effective = [
+        (RunConfig(cell="rnn"), "activation"), (RunConfig(cell="lstm"), "forget_bias"),
+        (RunConfig(activation="leaky_relu"), "leaky_slope"), (RunConfig(init="normal"), "init_std"),
+        (RunConfig(optimizer="momentum"), "momentum"), (RunConfig(optimizer="rmsprop"), "momentum"),
+        (RunConfig(optimizer="adam"), "beta1"), (RunConfig(clip="value"), "clip_threshold"),
+        (RunConfig(task="recall"), "n_classes"), (RunConfig(), "lr"), (RunConfig(), "nonsense"),
+    ]
+    for cfg, name in effective:
+        assert ignored_fields(cfg, [name]) == [], name

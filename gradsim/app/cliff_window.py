@@ -71,9 +71,10 @@ class CliffWindow(QWidget):
             box.toggled.connect(lambda _on: self.apply_settings())
             self.checks[mode] = box
         self.step_button, self.play_button, self.reset_button, self.export_button = (QPushButton() for _ in range(4))
-        self.step_button.clicked.connect(self.step)
-        self.play_button.clicked.connect(self.toggle_play)
-        self.reset_button.clicked.connect(self.reset)
+        # clicked(bool checked) would pass checked=False on as on=False: Play did nothing
+        self.step_button.clicked.connect(lambda _checked=False: self.step())
+        self.play_button.clicked.connect(lambda _checked=False: self.toggle_play())
+        self.reset_button.clicked.connect(lambda _checked=False: self.reset())
         self.export_button.clicked.connect(lambda: self.export_figure())
         self.error = QLabel()
         self.error.setObjectName("cliffError")

@@ -2,16 +2,26 @@
 
 A is the session's current configuration; the dialog asks what B changes
 ("B = A with: clip=norm"), validated with the same parser as ``gradsim compare
---b-set`` before anything starts. The window trains both runs off the GUI thread in a
-superqt generator worker (:func:`lockstep`, plain Python, no Qt) that yields batches of
-snapshot pairs; pause / abort are checked between yields, and closing the window
-stops the worker. The figure is :class:`gradsim.figures.compare.CompareFigure`, the same one
+--b-set`` before anything starts. Both runs train in a child process
+(:class:`~gradsim.runs.live.lockstep_process.LockstepChannel`, the Qt-free
+:func:`~gradsim.runs.lockstep.lockstep` generator): on a thread of this process every
+small torch operation of the BPTT capture waited for the GUI thread's hold on the GIL,
+and an LSTM pair trained at 0.2 iterations/s instead of ~7. A superqt worker thread
+only drains the pipe and hands batches of snapshot pairs to the GUI thread; pause /
+abort go down the pipe and are obeyed between batches; closing the window stops the
+child. The figure is :class:`gradsim.figures.compare.CompareFigure`, the same one
 ``gradsim compare`` writes, redrawn from the newest data by a ~5 Hz timer.
+``benchmarks/bench_compare.py`` measures the window against ``gradsim compare``.
+
+A step slower than :data:`gradsim.app.busy.BUSY_SECONDS` shows how long one iteration
+takes (the previous one's time, or an estimate before the first).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -38,7 +48,8 @@ from gradsim.app.pg_menus import retranslate_plot_menus
 from gradsim.app.plots_panel import view_title
 from gradsim.app.presentation import relabel_plot
 from gradsim.config import ConfigError, RunConfig, parse_assignment
-from gradsim.runs.lockstep import LockstepControl, check_compatible, lockstep
+from gradsim.app.busy import busy_text, estimate_step_seconds
+from gradsim.runs.lockstep import check_compatible
 from gradsim.core.history import History
 
 __all__ = ["CompareDialog", "CompareWindow", "parse_b_overrides"]
@@ -149,7 +160,7 @@ class CompareWindow(QWidget):
     stopped = Signal()
 
     def __init__(self, cfg_a: RunConfig, cfg_b: RunConfig, steps: int = 500, parent: QWidget | None = None,
-                 *, view: str = "last", start: bool = True) -> None:
+                 *, view: str = "last", start: bool = True, backend: str | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         from gradsim.figures.compare import CompareFigure
         from gradsim.figures.run import task_baseline
@@ -193,6 +204,15 @@ class CompareWindow(QWidget):
         self.timer.timeout.connect(self.redraw)
         self.timer.start()
         self.worker = None
+        #: ``process`` (a child process, the default) or ``thread`` (a thread of this process:
+        #: no start-up cost, but slow beside the GUI; for tests), as $GRADSIM_BACKEND says.
+        self.backend = backend or os.environ.get("GRADSIM_BACKEND") or "process"
+        if self.backend not in ("process", "thread"):
+            raise ValueError(f"unknown backend {self.backend!r} (known: process, thread)")
+        self._channel = None
+        self._control = None
+        self._paused = False
+        self._waiting_since = time.monotonic()
         self.retranslate()
         if start:
             self.start()
@@ -219,12 +239,25 @@ class CompareWindow(QWidget):
 
     # ------------------------------------------------------------ worker
     def start(self) -> None:
-        """Start training (once)."""
-        if self.worker is not None:
+        """Start training (once): the child process and the thread that drains its pipe
+        (or, with the ``thread`` backend, the lockstep generator on a worker thread)."""
+        if getattr(self, "_started", False):
             return
-        self.control = LockstepControl()
-        worker = create_worker(lockstep, self.cfg_a, self.cfg_b, self.steps, self.control, _start_thread=False,
-                               _ignore_errors=True)
+        self._started = True
+        self._paused = False
+        self._waiting_since = time.monotonic()
+        if self.backend == "thread":
+            from gradsim.runs.lockstep import LockstepControl, lockstep
+
+            self._control = LockstepControl()
+            worker = create_worker(lockstep, self.cfg_a, self.cfg_b, self.steps, self._control, _start_thread=False,
+                                   _ignore_errors=True)
+        else:
+            from gradsim.runs.live.lockstep_process import LockstepChannel
+
+            self._channel = LockstepChannel(self.cfg_a, self.cfg_b, self.steps)
+            worker = create_worker(_drain, self._channel, threading.Event(), _start_thread=False,
+                                   _ignore_errors=True)
         worker.yielded.connect(self._on_pairs)
         worker.errored.connect(self._on_error)
         worker.finished.connect(self._on_finished)
@@ -232,30 +265,44 @@ class CompareWindow(QWidget):
         self._running = True
         worker.start()
 
+    def _command(self, word: str) -> None:
+        """``pause``, ``play`` or ``stop``, obeyed between two batches."""
+        if self._channel is not None:
+            self._channel.send(word)
+        elif self._control is not None:
+            if word == "pause":
+                self._control.running.clear()
+            else:
+                if word == "stop":
+                    self._control.abort.set()
+                self._control.running.set()
+
     @property
     def running(self) -> bool:
         return getattr(self, "_running", False)
 
     @property
     def paused(self) -> bool:
-        return self.running and not self.control.running.is_set()
+        return self.running and self._paused
 
     def toggle_play(self) -> None:
         if not self.running:
             return
-        if self.control.running.is_set():
-            self.control.running.clear()
-        else:
-            self.control.running.set()
+        self._paused = not self._paused
+        self._command("pause" if self._paused else "play")
+        self._waiting_since = time.monotonic()
         self._update_status()
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Abort the worker and wait (processing events) until it has finished."""
+        """Abort the child and wait (processing events) until the drain thread has finished."""
         if self.worker is None or not self._running:
             return True
-        self.control.abort.set()
-        self.control.running.set()
-        deadline = time.monotonic() + timeout
+        self._command("stop")
+        if self._channel is not None:
+            # The child stops between two batches; one iteration still running (a huge config)
+            # cannot be interrupted politely: then it is terminated, which ends the drain too.
+            self._channel.join(max(0.1, timeout - 0.5))
+        deadline = time.monotonic() + max(0.5, timeout)
         # `finished` arrives queued once the generator has returned; the pool thread
         # leaves WorkerBase.run right after emitting it.
         while self._running and time.monotonic() < deadline:
@@ -268,16 +315,23 @@ class CompareWindow(QWidget):
             for i, snap in enumerate(pair):
                 self.histories[i].append(snap)
                 self.last[i] = snap
+        self._waiting_since = time.monotonic()
         self._dirty = True
 
     def _on_error(self, exc: BaseException) -> None:
-        self.error_text = f"{type(exc).__name__}: {exc}"
+        failed = isinstance(exc, (ComparisonFailed, ConnectionError))
+        self.error_text = str(exc) if failed else f"{type(exc).__name__}: {exc}"
         self._update_status()
-        dialogs.show_error(self, self.tr("Comparison stopped"), self.error_text)
+        dialogs.show_error(self, self.tr("Comparison stopped"), self.error_text,
+                           getattr(exc, "details", "") or None)
 
     def _on_finished(self) -> None:
         self._running = False
         self.worker = None  # deleted by the pool: never touch its wrapper again
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            channel.join(1.0)
+            channel.close()
         self.play_button.setEnabled(False)
         self._dirty = True
         self._update_status()
@@ -352,9 +406,24 @@ class CompareWindow(QWidget):
         a, b = self.step_counts
         state = (self.tr("failed") if self.error_text else self.tr("paused") if self.paused
                  else self.tr("running") if self.running else self.tr("done"))
+        busy = self.busy_seconds()
+        if busy is not None:
+            state = busy_text(busy, first=self.last[0] is None)
         self.status.setText(self.tr("iteration {a} of {n} (A) / {b} (B): {state}").format(
             a=a, b=b, n=self.steps, state=state))
         self.play_button.setText(self.tr("Play") if self.paused else self.tr("Pause"))
+
+    def busy_seconds(self) -> float | None:
+        """Seconds one iteration (A and B) takes, while one has been running longer than
+        :data:`~gradsim.app.busy.BUSY_SECONDS` (None otherwise): the previous
+        iteration's time, or an estimate before the first."""
+        from gradsim.app.busy import BUSY_SECONDS
+
+        if not self.running or self.paused or time.monotonic() - self._waiting_since < BUSY_SECONDS:
+            return None
+        if self.last[0] is not None:
+            return float(self.last[0].step_seconds + self.last[1].step_seconds)
+        return estimate_step_seconds(self.cfg_a) + estimate_step_seconds(self.cfg_b)
 
     # ------------------------------------------------------------ presentation & export
     def set_presentation(self, on: bool) -> None:
@@ -386,3 +455,34 @@ class CompareWindow(QWidget):
         self.timer.stop()
         self.stop()
         event.accept()
+
+
+class ComparisonFailed(Exception):
+    """Training failed in the child (its message names the exception; ``details`` is the
+    child's traceback). Not a RuntimeError: superqt reads that as "worker deleted"."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def _drain(channel, done: threading.Event):
+    """The worker thread's generator: yield each batch of pairs from the child; return on
+    ``done``; raise on a training error or when the child ended without saying so."""
+    try:
+        while True:
+            try:
+                msg = channel.receive(0.05)
+            except EOFError:
+                raise ConnectionError(QCoreApplication.translate(
+                    "CompareWindow", "the comparison process ended unexpectedly")) from None
+            if msg is None:
+                continue
+            if msg[0] == "pairs":
+                yield msg[1]
+            elif msg[0] == "done":
+                return
+            elif msg[0] == "error":
+                raise ComparisonFailed(msg[1], msg[2])
+    finally:
+        done.set()

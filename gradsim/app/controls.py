@@ -6,7 +6,8 @@ Numbers are typed into line edits and parsed by :func:`gradsim.config.parse_valu
 ``1e-4``, ``0.0001`` and ``0,0001`` all work in any locale, and nothing is rounded
 (a stock QDoubleSpinBox has 2 decimals and would turn a learning rate of 1e-4 into 0).
 Edits apply on Enter or focus-out; an invalid value turns the field red, says why in
-the status bar and changes nothing. Fields that change the model's shape are marked
+the status bar and changes nothing. Enter (once accepted) and Escape (which reverts) give
+the keyboard back to the plots, so the run shortcuts work again at once. Fields that change the model's shape are marked
 "↻ applies on reset" and are applied by Reset.
 """
 
@@ -59,10 +60,13 @@ def _tooltip(spec: FieldSpec) -> str:
 class NumberEdit(QLineEdit):
     """A number typed as text; emits ``submitted(text)`` on Enter / focus-out if edited.
 
-    Escape restores the current value.
+    Escape restores the current value. ``left()`` follows an Enter whose value was
+    accepted and every Escape: the field is done with, and the window gives the keyboard
+    back to the plots, so that Space / S / R are shortcuts again rather than text.
     """
 
     submitted = Signal(str)
+    left = Signal()
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,8 +105,11 @@ class NumberEdit(QLineEdit):
         if event.key() == Qt.Key.Key_Escape:
             self.setText(self._shown)
             self.set_error(None)
+            self.left.emit()
             return
-        super().keyPressEvent(event)
+        super().keyPressEvent(event)  # Enter: editingFinished -> submitted, handled at once
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.property("invalid"):
+            self.left.emit()  # a refused value keeps the focus, to be corrected
 
 
 class ConfigPanel(QScrollArea):
@@ -112,9 +119,13 @@ class ConfigPanel(QScrollArea):
     -------
     message(str)
         A human message for the status bar (errors and confirmations).
+    editingDone()
+        A value was committed with Enter, a field left with Escape, or a choice / check
+        box applied: the window hands the keyboard back to the plots.
     """
 
     message = Signal(str)
+    editingDone = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,14 +176,17 @@ class ConfigPanel(QScrollArea):
             for choice in spec.choices:  # shown translated, the value is the item's data
                 box.addItem(choice_label(choice), choice)
             box.activated.connect(lambda _i, n=name, b=box: self._submit(n, b.currentData()))
+            box.activated.connect(lambda _i: self.editingDone.emit())
             return box
         if spec.kind == "bool":
             check = QCheckBox()
             check.setObjectName(f"field_{name}")
             check.clicked.connect(lambda on, n=name: self._submit(n, on))
+            check.clicked.connect(lambda _on: self.editingDone.emit())
             return check
         edit = NumberEdit(spec)
         edit.submitted.connect(lambda text, n=name: self._submit_text(n, text))
+        edit.left.connect(self.editingDone.emit)
         return edit
 
     # ------------------------------------------------------------ applying

@@ -127,5 +127,7 @@ def export_all(session: Session, folder: str | Path, wall_seconds: float | None 
     }
     if wall_seconds is not None:
         extra["wall_seconds"] = round(wall_seconds, 3)
+    eig = session.eigenvalues
     return write_outputs(folder, session.run_config, list(session.histories), session.last,
-                         summary_extra=extra, rollout=session.rollout if session.run_config.task == "sine" else None)
+                         summary_extra=extra, rollout=session.rollout if session.run_config.task == "sine" else None,
+                         eigenvalues=np.asarray(eig[0]) if eig else None)

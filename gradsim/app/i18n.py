@@ -133,6 +133,8 @@ def describe_range(spec: FieldSpec) -> str:
         return QCoreApplication.translate("ConfigText", "one of %1").replace("%1", ", ".join(spec.choices))
     if spec.kind == "bool":
         return QCoreApplication.translate("ConfigText", "true or false")
+    if spec.kind == "text":
+        return QCoreApplication.translate("ConfigText", "a text")
     parts = []
     if spec.low is not None:
         parts.append(f"{'≥' if spec.low_inclusive else '>'} {_num(spec.low)}")
@@ -202,11 +204,47 @@ ERROR_TEXTS = [
     QT_TRANSLATE_NOOP("Errors", "lecture %1 is not valid TOML: %2"),
     QT_TRANSLATE_NOOP("Errors", "cannot read grid file %1: %2"),
     QT_TRANSLATE_NOOP("Errors", "grid file %1 is not valid TOML: %2"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2 has no effect with %3 = %4"),
+    QT_TRANSLATE_NOOP("Errors", "not a regular file"),
+    QT_TRANSLATE_NOOP("Errors", "larger than 1 MiB"),
+    QT_TRANSLATE_NOOP("Errors", "arrays or tables nested too deeply"),
+    QT_TRANSLATE_NOOP("Errors", "an integer with too many digits"),
+    # gradsim.core.budget
+    QT_TRANSLATE_NOOP("Errors", "this run needs about %1 of memory but %2 is available "
+                                "(lower batch_size, seq_len or hidden_size)"),
+    QT_TRANSLATE_NOOP("Errors", "this run needs about %1 of GPU memory but %2 is free "
+                                "(lower batch_size, seq_len or hidden_size)"),
+    # gradsim.runs.folder
+    QT_TRANSLATE_NOOP("Errors", "no folder given"),
+    QT_TRANSLATE_NOOP("Errors", "not a folder"),
+    QT_TRANSLATE_NOOP("Errors", "holds files that are not a gradsim run (choose an empty or new folder)"),
     # gradsim.content
     QT_TRANSLATE_NOOP("Errors", "unknown preset %1 (known: %2)"),
     QT_TRANSLATE_NOOP("Errors", "preset %1: %2"),
     QT_TRANSLATE_NOOP("Errors", "lecture %1, step %2: %3"),
     QT_TRANSLATE_NOOP("Errors", "lecture %1: %2"),
+    # gradsim.content.claims (a lecture step's live claims)
+    QT_TRANSLATE_NOOP("Errors", "%1 is not an expression (a string such as \"rho\" or \"last_ratio(0, -1)\")"),
+    QT_TRANSLATE_NOOP("Errors", "unknown quantity %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "%1: %2 takes %3 arguments, not %4"),
+    QT_TRANSLATE_NOOP("Errors", "%1 is text, not a number: use it in a placeholder, not in an expectation"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: must be a finite number"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: must be an iteration (an integer, 0 or more)"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: the step stops after %3 iterations, so iteration %2 never comes"),
+    QT_TRANSLATE_NOOP("Errors", "must be a table ([[step.expect]] with what = … and below = … or above = …)"),
+    QT_TRANSLATE_NOOP("Errors", "missing field 'what' (an expression such as \"rho\")"),
+    QT_TRANSLATE_NOOP("Errors", "field 'what' = %1: write the iteration as at = N, not with @"),
+    QT_TRANSLATE_NOOP("Errors", "needs below = … or above = … (or both)"),
+    QT_TRANSLATE_NOOP("Errors", "above = %1 is not less than below = %2: nothing could pass"),
+    QT_TRANSLATE_NOOP("Errors", "give at = N (checked at iteration N) or by = N (held at some iteration up to N), not both"),
+    QT_TRANSLATE_NOOP("Errors", "field 'expect' must be a list of tables ([[step.expect]]), not %1"),
+    QT_TRANSLATE_NOOP("Errors", "%1: argument %2 is not an integer"),
+    QT_TRANSLATE_NOOP("Errors", "%1: the iteration after @ must be 0 or more"),
+    QT_TRANSLATE_NOOP("Errors", "field 'what': %1"),
+    QT_TRANSLATE_NOOP("Errors", "field 'say' must be a table with a text for each of %1"),
+    QT_TRANSLATE_NOOP("Errors", "expectation %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "placeholder %1: bad format %2 (use .N for N significant digits, or a Python format such as .3f)"),
+    QT_TRANSLATE_NOOP("Errors", "field %1 (%2): %3"),
     QT_TRANSLATE_NOOP("Errors", "missing field %1 (a table %2)"),
     QT_TRANSLATE_NOOP("Errors", "field %1 must be a table %2, not %3"),
     QT_TRANSLATE_NOOP("Errors", "field %1: unknown language %2 (expected %3)"),
@@ -238,6 +276,8 @@ ERROR_TEXTS = [
     QT_TRANSLATE_NOOP("Errors", "cannot write to output folder %1: %2"),
     QT_TRANSLATE_NOOP("Errors", "unknown format %1; use %2"),
     QT_TRANSLATE_NOOP("Errors", "ffmpeg could not start (%1)"),
+    QT_TRANSLATE_NOOP("Errors", "ffmpeg stopped (%1)"),
+    QT_TRANSLATE_NOOP("Errors", "the encoder wrote an incomplete file"),
     # reasons: an OSError's strerror (Linux and macOS) and the core's own
     QT_TRANSLATE_NOOP("Errors", "Permission denied"),
     QT_TRANSLATE_NOOP("Errors", "No such file or directory"),
@@ -289,6 +329,7 @@ LEGEND_TEXTS = [
     QT_TRANSLATE_NOOP("Legend", "spectral radius ρ"),
     QT_TRANSLATE_NOOP("Legend", "(γλ₁)^(T−1−t) bound"),
     QT_TRANSLATE_NOOP("Legend", "ρ^(T−1−t) (eigenvalue rate)"),
+    QT_TRANSLATE_NOOP("Legend", "measured rate"),
     QT_TRANSLATE_NOOP("Legend", "bound"),
     # parameter names of the gradient-norm plot (plots_panel.short_param_name)
     QT_TRANSLATE_NOOP("Legend", "norm γ"),

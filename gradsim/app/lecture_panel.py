@@ -31,7 +31,11 @@ from PySide6.QtWidgets import (
 from gradsim.app import dialogs
 from gradsim.app.settings import open_settings
 from gradsim.config import ConfigError
-from gradsim.content.lecture import DEFAULT_LECTURE, Lecture, load_lecture, shipped_lectures
+from gradsim.content.lecture import DEFAULT_LECTURE, Lecture, LectureStep, load_lecture, shipped_lectures
+from gradsim.core.claims import ExpectationResult, StepEvaluation, evaluate_step, format_quantity
+
+#: Seconds between two evaluations of the step's live claims (placeholders, expectations).
+LIVE_SECONDS = 0.25
 
 _SCRIPT = re.compile(r"([_^])(?:\{([^{}]*)\}|\(([^()]*)\)|([A-Za-z0-9]+))")
 
@@ -104,6 +108,16 @@ class LecturePanel(QWidget):
         self.look.setObjectName("lectureLook")
         self.look.setWordWrap(True)
         self.look.setTextFormat(Qt.TextFormat.PlainText)
+        # The step's expectations, ✓ / ✗ / … with the measured value (rich text: colours).
+        self.checks = QLabel()
+        self.checks.setObjectName("lectureChecks")
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.TextFormat.RichText)
+        self.checks.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        #: Returns ``(history, last snapshot, config)`` of the run on screen for the shown
+        #: step, or None while that run has not started (the controller sets it).
+        self.live_source = None
+        self.evaluation: StepEvaluation | None = None
         # With no lecture open: one click to the shipped one (the controller connects it).
         self.open_button = QPushButton()
         self.open_button.setObjectName("lectureOpenShipped")
@@ -123,7 +137,7 @@ class LecturePanel(QWidget):
         content.setObjectName("lectureContent")
         texts = QVBoxLayout(content)
         texts.setContentsMargins(0, 0, 0, 0)
-        for w in (self.lecture_title, self.step_title, self.text, self.equation, self.look):
+        for w in (self.lecture_title, self.step_title, self.text, self.equation, self.look, self.checks):
             texts.addWidget(w)
         texts.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         texts.addStretch(1)
@@ -164,6 +178,7 @@ class LecturePanel(QWidget):
             f"font-size: {eq:.1f}pt; font-family: 'DejaVu Serif', 'Cambria Math', serif; "
             "padding: 6px; background: #f4f6fa; border: 1px solid #d0d6e0; border-radius: 4px;")
         self.look.setStyleSheet(f"font-size: {body:.1f}pt; color: #1f5fa8;")
+        self.checks.setStyleSheet(f"font-size: {body:.1f}pt;")
         self.prev_button.setText(QCoreApplication.translate("LecturePanel", "◀ Previous"))
         self.next_button.setText(QCoreApplication.translate("LecturePanel", "Next ▶"))
         self.prev_button.setToolTip(QCoreApplication.translate("LecturePanel", "Previous step (Ctrl+Left / PgUp)"))
@@ -178,6 +193,7 @@ class LecturePanel(QWidget):
                 "LecturePanel", "Lecture → Open the shipped lecture, or open a lecture file."))
             self.equation.hide()
             self.look.setText("")
+            self.checks.hide()
             self.prev_button.setEnabled(False)
             self.next_button.setEnabled(False)
             return
@@ -189,18 +205,87 @@ class LecturePanel(QWidget):
         self.lecture_title.setText(lec.get_title(lang))
         self.step_title.setText(QCoreApplication.translate("LecturePanel", "Step {k} / {n}: {title}").format(
             k=self.index + 1, n=len(lec), title=step.get("title", lang)))
-        self.text.setText(step.get("text", lang))
+        ev = self.evaluation = self._evaluate(step, lang)
+        self.text.setText(ev.text)
         eq_text = step.get("equation", lang)
         self.equation.setText(equation_html(eq_text))
         self.equation.setVisible(bool(eq_text))
-        look = QCoreApplication.translate("LecturePanel", "Look at: {what}").format(what=step.get("look", lang))
-        if step.play and step.stop_at:
-            look += " " + QCoreApplication.translate(
-                "LecturePanel", "(trains to iteration {n}, where the numbers above were measured, then pauses)"
-            ).format(n=step.stop_at)
-        self.look.setText(look)
+        self.look.setText(self._look_text(step, ev))
+        self._show_checks(step, ev, lang)
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(lec) - 1)
+
+    def _evaluate(self, step: LectureStep, lang: str) -> StepEvaluation:
+        """The step's texts filled from the run on screen (placeholders pending without one)."""
+        src = self.live_source() if self.live_source is not None else None
+        history, last, cfg = src if src is not None else (None, None, None)
+        if history is None:
+            from gradsim.core.history import History  # an empty run: every value pending
+            cfg = step.config()
+            history, last = History(cfg.seq_len, rows=2, scalar_rows=2), None
+        return evaluate_step(step, history, last, lang, cfg=cfg)
+
+    def refresh_live(self) -> None:
+        """Re-evaluate the shown step's claims (the controller calls it, throttled, as data arrives)."""
+        if self.lecture is None:
+            return
+        lang = lecture_language()
+        step = self.lecture.step(self.index)
+        ev = self._evaluate(step, lang)
+        if ev == self.evaluation:
+            return
+        self.evaluation = ev
+        self.text.setText(ev.text)
+        self.look.setText(self._look_text(step, ev))
+        self._show_checks(step, ev, lang)
+
+    @staticmethod
+    def _look_text(step: LectureStep, ev: StepEvaluation) -> str:
+        look = QCoreApplication.translate("LecturePanel", "Look at: {what}").format(what=ev.look)
+        if step.play and step.stop_at:
+            look += " " + QCoreApplication.translate(
+                "LecturePanel", "(trains to iteration {n}, then pauses; every number above is measured on this run)"
+            ).format(n=step.stop_at)
+        return look
+
+    def _show_checks(self, step: LectureStep, ev: StepEvaluation, lang: str) -> None:
+        if not ev.results:
+            self.checks.hide()
+            return
+        head = QCoreApplication.translate("LecturePanel", "Claims on this run:")
+        lines = [f"<b>{html.escape(head)}</b>"]
+        lines += [self._check_line(r, lang) for r in ev.results]
+        self.checks.setText("<br>".join(lines))
+        self.checks.show()
+
+    @staticmethod
+    def _claim_text(r: ExpectationResult, lang: str) -> str:
+        e = r.expectation
+        if e.say:
+            claim = e.say.get(lang) or e.say.get("en", "")
+        else:
+            parts = []
+            if e.above is not None:
+                parts.append(f"{e.quantity} > {format_quantity(e.above, '.3')}")
+            if e.below is not None:
+                parts.append(f"{e.quantity} < {format_quantity(e.below, '.3')}")
+            claim = ", ".join(parts)
+        if e.at is not None:
+            claim += " " + QCoreApplication.translate("LecturePanel", "(at iteration {n})").format(n=e.at)
+        elif e.by is not None:
+            claim += " " + QCoreApplication.translate("LecturePanel", "(by iteration {n})").format(n=e.by)
+        return claim
+
+    def _check_line(self, r: ExpectationResult, lang: str) -> str:
+        mark, colour = {"pass": ("✓", "#1a7f37"), "fail": ("✗", "#c62828")}.get(r.state, ("…", "#777777"))
+        claim = html.escape(self._claim_text(r, lang))
+        if r.value is None:
+            measured = QCoreApplication.translate("LecturePanel", "not measured yet")
+        else:
+            measured = QCoreApplication.translate("LecturePanel", "measured {value} at iteration {n}").format(
+                value=format_quantity(r.value, ".3"), n=r.iteration)
+        return (f"<span style='color:{colour}; font-weight:bold'>{mark}</span> {claim} "
+                f"<span style='color:#555'>({html.escape(measured)})</span>")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -230,6 +315,12 @@ class LectureController:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self._hidden: list[str] = []
+        self.panel.live_source = self._live_source
+        # the claims follow the run at a few frames a second, not at every snapshot
+        self._live_timer = QTimer(self.panel)
+        self._live_timer.setInterval(int(LIVE_SECONDS * 1000))
+        self._live_timer.timeout.connect(self._refresh_live)
+        self._live_version = -1
         self._build_actions()
         window.actions.presentation.toggled.connect(self._on_presentation)
 
@@ -327,6 +418,7 @@ class LectureController:
             return False
         self.lecture = lecture
         self.panel.lecture = lecture
+        self._live_timer.start()
         if not self.dock.isVisible():
             self.dock.show()
             # wide enough to read, narrow enough to leave the plots their room
@@ -373,6 +465,21 @@ class LectureController:
         self._update_actions()
         self.w.show_message(QCoreApplication.translate("LecturePanel", "Lecture step {k} / {n}: {title}").format(
             k=self.index + 1, n=len(lec), title=step.get("title", lecture_language())))
+
+    # ------------------------------------------------------------ live claims
+    def _live_source(self):
+        """The run on screen, if it is the shown step's (same config at its start), else None."""
+        lec, s = self.lecture, self.w.session
+        if lec is None or s.run_info is None or s.run_info.config != lec.step(self.index).config():
+            return None
+        return s.history, s.last, s.run_config
+
+    def _refresh_live(self) -> None:
+        s = self.w.session
+        version = (id(s.run_info), s.data_version)
+        if version != self._live_version and self.dock.isVisible():
+            self._live_version = version
+            self.panel.refresh_live()
 
     # ------------------------------------------------------------ classroom mode
     def hidden_fields(self) -> tuple[str, ...]:

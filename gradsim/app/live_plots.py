@@ -20,10 +20,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from gradsim.core.numbers import format_value
 from gradsim.figures import plots
+from gradsim.figures.layout import MAX_BAND
+from gradsim.figures.scale import exploded_rows
 from gradsim.core.history import DecimatingBuffer
 from gradsim.app.envelope import Envelope
 from gradsim.app.presentation import release_title_width, set_title
@@ -55,21 +58,61 @@ def _label_line(angle: int, color: str, position: float, anchors, style=Qt.PenSt
     return line
 
 
+class _LegendRanger(Ranger):
+    """A Ranger that keeps a band at the top of its view free for the legend.
+
+    ``top_band`` is the fraction of the view's height the legend needs; every fit then
+    treats the data as reaching that much higher, so the band survives later fits (and a
+    fit never undoes it only for the legend to ask for it again a frame later).
+    """
+
+    top_band = 0.0
+
+    def fit(self, x, y) -> None:
+        band = min(self.top_band, MAX_BAND)
+        if y is not None and band > 0 and all(map(math.isfinite, y)):
+            lo, hi = y
+            if hi - lo <= 0:  # one value (a reference line alone): the Ranger's unit span
+                lo, hi = lo - 0.5, hi + 0.5
+            span = hi - lo
+            y = (lo, hi + span * (band / (1.0 - band)) / (1.0 - self.pad * 2))
+        super().fit(x, y)
+
+    def reserve_top(self, band: float, y_span: tuple[float, float] | None) -> bool:
+        """Keep ``band`` of the height free at the top; False while the user has zoomed or
+        panned (the range is theirs then)."""
+        if not self.active:
+            return False
+        self.top_band = max(self.top_band, float(band))
+        if y_span is not None:
+            self._y = None  # refit now, with the band
+            self.fit(None, y_span)
+        return True
+
+    def reset(self) -> None:
+        super().reset()
+        self.top_band = 0.0
+
+
 class _LiveMixin:
     """Pens that scale with presentation mode, curves kept by key."""
 
     line_scale = 1.0
     font_scale = 1.0
+    _y_span = None
+    #: The legend is re-placed at most ~4 times a second while data arrive.
+    LEGEND_DELAY_MS = 250
 
     def _init_live(self, *, x_growth: float = 0.0, y_growth: float = 0.0, pad: float = 0.05) -> None:
         self.showGrid(x=False, y=False)
         release_title_width(self.plotItem)
+        self._legend_timer.setInterval(self.LEGEND_DELAY_MS)
         self._items: dict[str, pg.PlotDataItem] = {}
         self._styles: dict[str, tuple[int, Qt.PenStyle]] = {}
-        self.ranger = Ranger(self.getViewBox(), x_growth=x_growth, y_growth=y_growth, pad=pad)
-        # A see-through legend: live data moves under it (the adding task's target sits
-        # in the top-right corner, just where the builders put the legend).
-        self.legend.setBrush((255, 255, 255, 150))
+        self.ranger = _LegendRanger(self.getViewBox(), x_growth=x_growth, y_growth=y_growth, pad=pad)
+        # Live data move: the legend changes corner when data reach it (layout_legend),
+        # and is a little see-through for the moment in between.
+        self.legend.setBrush((255, 255, 255, 200))
         # pyqtgraph sizes the legend from its labels' laid-out widths, which stay stretched
         # after a longer entry is gone; and a legend wider than the plot spills over the
         # axis and is cut. Every resize of the legend goes through _fit_legend instead.
@@ -83,18 +126,83 @@ class _LiveMixin:
     legend_wanted = True
 
     def _fit_legend(self) -> None:
-        """Size the legend to its texts and scale it down to fit inside the plot."""
+        """Size the legend to its texts and scale it down to fit inside the plot: at most the
+        view's width, and a height that leaves the band above the data (MAX_BAND) enough;
+        a legend of many entries takes more columns when that lets it stay larger."""
+        if self.__dict__.get("_fitting"):
+            return  # setColumnCount below re-enters through updateSize
+        self._fitting = True
+        try:
+            leg = self.legend
+            leg.setVisible(self.legend_wanted and bool(leg.items))  # no empty box before the first curve
+            base = self.__dict__.get("_legend_columns", 1)
+            most = max(base, min(len(leg.items), 4))
+            best = None
+            for cols in range(base, most + 1):
+                scale = self._legend_scale_with(cols)
+                if best is None or scale > best[0] + 1e-3:
+                    best = (scale, cols)
+                if scale >= 1.0:
+                    break
+            scale, cols = best
+            if cols != leg.columnCount:
+                self._legend_scale_with(cols)
+            if abs(scale - leg.scale()) > 1e-3:
+                leg.setScale(scale)
+            leg.setOffset(leg.opts["offset"])  # re-anchor the (scaled) box to its corner
+        finally:
+            self._fitting = False
+        self.schedule_legend()
+
+    def _legend_scale_with(self, cols: int) -> float:
         leg = self.legend
-        leg.setVisible(self.legend_wanted and bool(leg.items))  # no empty box before the first curve
+        if cols != leg.columnCount:
+            leg.setColumnCount(cols)
         for _sample, label in leg.items:
             label.resize(label.minimumWidth(), label.minimumHeight())
         self._legend_update_size()
-        width = leg.width()
+        width, height = leg.width(), leg.height()
         room = self.plotItem.vb.width() - 16
-        scale = 1.0 if width <= 0 or room <= 0 else max(self.MIN_LEGEND_SCALE, min(1.0, room / width))
-        if abs(scale - leg.scale()) > 1e-3:
-            leg.setScale(scale)
-        leg.setOffset(leg.opts["offset"])  # re-anchor the (scaled) box to its corner
+        room_h = MAX_BAND * self.plotItem.vb.height() - 20
+        scale = 1.0 if width <= 0 or room <= 0 else min(1.0, room / width)
+        if height > 0 and room_h > 0:
+            scale = min(scale, room_h / height)
+        return max(self.MIN_LEGEND_SCALE, scale)
+
+    #: "top": the legend keeps its top corner and the Ranger keeps a band free above the
+    #: data (live data move every frame; a legend moving to whichever corner is free at the
+    #: moment chases them); "any": it moves to a free corner when its own is hit.
+    LEGEND_CORNERS = "top"
+
+    def legend_corners(self) -> tuple:
+        pref = tuple(self.legend_preference)
+        if self.LEGEND_CORNERS == "top":
+            return ((pref[0], abs(pref[1])),)
+        from gradsim.figures.layout import CORNERS
+
+        # sticky: the current corner first, if it is still free
+        current = tuple(self.legend.opts["offset"])
+        current = (-10 if current[0] < 0 else 10, -10 if current[1] < 0 else 10)
+        return (current, *[c for c in CORNERS if c != current])
+
+    def legend_blocked(self) -> None:
+        """No place covers no data, even with the band above them as large as allowed (a
+        legend of six entries in a 110-px-high plot): the legend is left out until the plot
+        is resized (``_fit_legend`` shows it again); the data come first."""
+        if self.ranger.active:
+            self.legend.setVisible(False)
+
+    def make_headroom(self, top: float) -> bool:
+        """The legend needs room above the data: a band the Ranger keeps free."""
+        vb = self.plotItem.vb
+        height = vb.height()
+        if height <= 0:
+            return False
+        need = self.legend.height() * self.legend.scale() + abs(self.legend.opts["offset"][1]) + 8.0
+        return self.ranger.reserve_top(need / height, self._y_span)
+
+    def _data_changed(self) -> None:
+        self.schedule_legend()  # the live plots own their range (the Ranger)
 
     def _fit(self, xs: list, ys: list) -> None:
         """Keep the spans of these arrays (x and y separately) in view."""
@@ -102,7 +210,9 @@ class _LiveMixin:
             spans = [sp for sp in (finite_span(a) for a in arrays if a is not None and len(a)) if sp]
             return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
-        self.ranger.fit(span(xs), span(ys))
+        self._y_span = span(ys)
+        self.ranger.fit(span(xs), self._y_span)
+        self.schedule_legend()
 
     def _pen_for(self, index: int, style, n_points: int, noisy: bool) -> tuple:
         """(pen, antialias) for a curve. Wide antialiased pens are pathologically slow on
@@ -175,10 +285,6 @@ class LiveLossPlot(_LiveMixin, plots.LossPlot):
         super().__init__(parent)
         self._init_live(x_growth=0.25, y_growth=0.12)  # head-room for the baseline's label
         self._curve("loss", 0, "loss", noisy=True)
-        self._clips = pg.PlotDataItem(pen=None, symbol="t", symbolSize=8, symbolPen=None,
-                                      symbolBrush=plots.PALETTE[1])
-        self.addItem(self._clips)
-        self._clips_in_legend = False
         self._div = _label_line(90, RED, 0.85, [(1, 0.5), (1, 0.5)])
         self._base = _label_line(0, "#555555", 0.03, [(0, 1), (0, 1)], Qt.PenStyle.DashLine)
         self.addItem(self._div, ignoreBounds=True)
@@ -188,21 +294,16 @@ class LiveLossPlot(_LiveMixin, plots.LossPlot):
     def update_data(self, env: Envelope, diverged_at: int | None, baseline: float | None,
                     baseline_label: str = "trivial baseline") -> None:
         """Redraw from ``env`` if anything changed."""
-        key = (env.version, id(env), diverged_at, baseline)
+        key = (env.version, id(env), diverged_at, baseline, baseline_label)  # the label: a language switch
         if key == self._drawn:
             return
         self._drawn = key
         x, y = env.curve()
         self._set("loss", x, y)
-        cx, cy = env.flagged()
-        self._clips.setData(cx, cy)
-        want = len(cx) > 0
-        if want != self._clips_in_legend:
-            self._clips_in_legend = want
-            if want:
-                self.legend.addItem(self._clips, "gradient clipped")
-            else:
-                self.legend.removeItem(self._clips)
+        cx, _cy = env.flagged()
+        # a rug along the bottom, not marks on the curve: they drowned it on runs that clip
+        # at almost every step
+        self.rug.set_steps(cx, name="gradient clipped")
         if diverged_at is not None:
             self._div.setPos(float(diverged_at))
             # the label on the side of the line with room (at step 0 the left side is off-plot)
@@ -215,7 +316,8 @@ class LiveLossPlot(_LiveMixin, plots.LossPlot):
         self._fit([x], [y, np.array([math.log10(baseline)]) if ok else None])
         if ok:
             self._base.setPos(math.log10(baseline))
-            self._base.label.setFormat(f"{baseline_label} ({baseline:.3g})".replace("{", "{{").replace("}", "}}"))
+            self._base.label.setFormat(f"{baseline_label} ({format_value(baseline, 3)})"
+                                       .replace("{", "{{").replace("}", "}}"))
         self._base.setVisible(ok)
 
 
@@ -233,11 +335,8 @@ class LiveHeatmap(plots.HeatmapPlot):
 
     def __init__(self, parent=None, title: str = "‖δ_t‖") -> None:
         super().__init__(parent, title=title, interactive=True)
-        # The colour bar shows log10 levels; the image holds uint8 indices into the
-        # colour map, so the bar must not push its levels onto the image.
-        self.color_bar.img_list = []
-        cmap = pg.colormap.get(plots.HEATMAP_COLORMAP)
-        self.image_item.setLookupTable(cmap.getLookupTable(nPts=256, alpha=False))
+        # The colour bar shows log10 levels; the image holds uint8 indices into the colour
+        # map (0 = exact zero, see plots.heatmap_lut), set up by the builder.
         self.color_bar.sigLevelsChangeFinished.connect(self._bar_dragged)
         self.ranger = Ranger(self.plot_item.getViewBox(), y_growth=0.15, pad=0.0)
         self._buf = None
@@ -246,13 +345,25 @@ class LiveHeatmap(plots.HeatmapPlot):
         self._width = 0
         self._log = np.zeros((0, 0), np.float32)
         self._idx = np.zeros((0, 0), np.uint8)
+        self._row_max = np.zeros(0, np.float64)
+        self._has_zero = False
         self._lo = math.inf
         self._hi = -math.inf
         self._levels: tuple[float, float] | None = None
         self._setting_levels = False
         self.full_redraws = 0
 
-    font_scale = 1.0
+    @property
+    def font_scale(self) -> float:
+        """Presentation mode's font scale (set by its restyling); the zero patch follows it."""
+        return self.__dict__.get("_font_scale", 1.0)
+
+    @font_scale.setter
+    def font_scale(self, scale: float) -> None:
+        self._font_scale = float(scale)
+        self.set_zero_label(self._zero_text, plots.TICK_PT * self._font_scale)
+        # after the restyling that sets this scale has sized the bar's label
+        QTimer.singleShot(0, self, self.fit_bar_label)
 
     def _set_titles(self, title: str) -> None:
         super()._set_titles(title)
@@ -280,6 +391,8 @@ class LiveHeatmap(plots.HeatmapPlot):
         self._buf = None
         self._rows = 0
         self.image_item.clear()
+        self.exploded_marks.setData([], [])
+        self.zero_patch.setVisible(False)
         self.ranger.reset()
 
     def update_data(self, buf: DecimatingBuffer, *, fixed_levels: tuple[float, float] | None = None,
@@ -295,14 +408,19 @@ class LiveHeatmap(plots.HeatmapPlot):
         if self._log.shape != (buf.capacity, width):
             self._log = np.zeros((buf.capacity, width), np.float32)
             self._idx = np.zeros((buf.capacity, width), np.uint8)
+            self._row_max = np.full(buf.capacity, -np.inf)
         start = 0 if full else self._rows
         if full:
             self.full_redraws += 1
             self._lo, self._hi = math.inf, -math.inf
+            self._has_zero = False
         new = self._log[start:n]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             np.log10(np.abs(buf.data[start:n]), out=new, dtype=np.float32)
         new[np.isnan(new)] = np.inf  # nan norms come from overflow: show as exploded
+        if len(new):
+            self._row_max[start:n] = new.max(axis=1)
+            self._has_zero = self._has_zero or bool(np.isneginf(new).any())
         finite = new[np.isfinite(new)]
         if finite.size:
             self._lo = min(self._lo, float(finite.min()))
@@ -324,8 +442,17 @@ class LiveHeatmap(plots.HeatmapPlot):
         self.image_item.setImage(self._idx[:n], autoLevels=False, levels=(0, 255))
         y0, height = float(buf.steps[0]), float(buf.stride * n)
         self.image_item.setRect(QRectF(0.0, y0, float(width), height))
-        self.ranger.fit((0.0, float(width)), (y0, y0 + height))
+        self.zero_patch.setVisible(self._has_zero)
+        left = self._mark_rows(buf.steps[:n], n, width, float(buf.stride))
+        self.ranger.fit((left, float(width)), (y0, y0 + height))
         return True
+
+    def _mark_rows(self, steps: np.ndarray, n: int, width: int, stride: float) -> float:
+        rows = self._row_max[:n]
+        if not exploded_rows(rows).any():
+            self.exploded_marks.setData([], [])
+            return 0.0
+        return self.mark_exploded(steps, rows, width, stride)
 
     def _levels_for(self, fixed: tuple[float, float] | None) -> tuple[float, float]:
         if fixed is not None:
@@ -338,13 +465,17 @@ class LiveHeatmap(plots.HeatmapPlot):
         return (float(lo), float(hi if hi > lo else lo + 1))
 
     def _quantise(self, start: int, stop: int) -> None:
+        """Colour indices as :func:`gradsim.figures.scale.colour_indices`: 1 … 255 over the
+        levels, 0 for an exact zero (log10 = −inf), which has its own colour."""
         lo, hi = self._levels
-        scale = 255.0 / (hi - lo)
+        scale = 254.0 / (hi - lo)
         src = self._log[start:stop]
         tmp = np.subtract(src, lo, dtype=np.float32)
         tmp *= scale
-        np.clip(tmp, 0.0, 255.0, out=tmp)  # -inf (exact zero) -> 0, +inf -> 255
+        tmp += 1.0
+        np.clip(tmp, 1.0, 255.0, out=tmp)  # +inf -> 255
         np.rint(tmp, out=tmp)
+        tmp[np.isneginf(src)] = 0.0  # exact zero
         self._idx[start:stop] = tmp
 
 
@@ -360,6 +491,8 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
     #: Theory curves beyond the profile's span by more than this (decades) leave the view
     #: alone: an explosion-regime bound reaches 10^900 and would flatten the profile.
     BOUND_MARGIN_DECADES = 3.0
+    #: The profile's shape is steady and its bounds leave through the top: any free corner.
+    LEGEND_CORNERS = "any"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -394,6 +527,28 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
         self.badge.show()
         self.badge.raise_()
 
+    def legend_corners(self) -> tuple:
+        """Any corner (sticky); the top ones below the badge, which spans most of a narrow
+        plot's width."""
+        corners = super().legend_corners()
+        badge = self.__dict__.get("badge")
+        if badge is None or not badge.isVisible():
+            return corners
+        below = int(badge.geometry().bottom() - self.mapFromScene(
+            self.plotItem.getViewBox().sceneBoundingRect().topLeft()).y()) + 6
+        return tuple((x, max(y, below)) if y > 0 else (x, y) for x, y in corners)
+
+    def legend_obstacles(self) -> list[QRectF]:
+        """The badge over the top-left corner: the legend keeps clear of it."""
+        badge = self.__dict__.get("badge")
+        if badge is None or not badge.isVisible():
+            return []
+        vb = self.plotItem.getViewBox()
+        g = badge.geometry()
+        tl = vb.mapFromScene(self.mapToScene(g.topLeft()))
+        br = vb.mapFromScene(self.mapToScene(g.bottomRight()))
+        return [QRectF(QPointF(tl), QPointF(br)).normalized()]
+
     def _place_badge(self) -> None:
         vb = self.plotItem.getViewBox()
         r = self.mapFromScene(vb.sceneBoundingRect().topLeft())
@@ -425,7 +580,7 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
                 self._drop(f"bound{i}")
             styles = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
             for i, name in enumerate(names):
-                self._curve(f"bound{i}", 1 + i, name, styles[i % len(styles)])
+                self._curve(f"bound{i}", 1 + i, name, styles[i % len(styles)]).gradsim_reference = True
             self._bound_names = names
         fit_y = [y]
         span = finite_span(y) if len(y) else None
@@ -480,6 +635,7 @@ class LiveSeriesPlot(_LiveMixin, plots.SeriesPlot):
         super().__init__(parent, title=title, y_label=y_label)
         self._init_live(x_growth=0.25, pad=0.08)
         self._noisy = noisy
+        self._legend_columns = legend_columns
         self.legend.setColumnCount(legend_columns)
         self._log_y = log_y
         self._set_log_y(log_y)
@@ -498,6 +654,7 @@ class LiveSeriesPlot(_LiveMixin, plots.SeriesPlot):
             else:
                 x, y = np.asarray(steps, dtype=np.float64), np.asarray(values, dtype=np.float64)
             self._set(name, x, y)
+            self._dots(self._items[name], i, len(x))
             xs.append(x)
             ys.append(y)
         ok = reference is not None and (not self._log_y or reference > 0)
@@ -518,6 +675,21 @@ class LiveSeriesPlot(_LiveMixin, plots.SeriesPlot):
         self._ref.setVisible(ok)
 
 
+    def _dots(self, item: pg.PlotDataItem, index: int, n: int) -> None:
+        """A dot at every point of a sparse series: each measurement is seen (ρ and σ_max
+        were measured every few steps; a line alone looked flat between them)."""
+        want = 0 < n <= plots.SERIES_MARKERS_MAX_POINTS
+        if want == (item.opts.get("symbol") is not None):
+            return
+        if want:
+            item.setSymbol("o")
+            item.setSymbolSize(4 * self.line_scale ** 0.5)
+            item.setSymbolPen(None)
+            item.setSymbolBrush(plots.PALETTE[index % len(plots.PALETTE)])
+        else:
+            item.setSymbol(None)
+
+
 class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
     """Eigenvalues of W_hh with the unit circle, updated in place (the builder rebuilds
     every item: ~35 ms a call measured here)."""
@@ -526,7 +698,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         super().__init__(parent)
         self._init_live(pad=0.08)
         theta = np.linspace(0.0, 2.0 * np.pi, 361)
-        self._curve("circle", 7, None, Qt.PenStyle.DashLine)
+        self._curve("circle", 7, None, Qt.PenStyle.DashLine).gradsim_reference = True
         self._set("circle", np.cos(theta), np.sin(theta))
         self._points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(plots.FOREGROUND, width=0.5),
                                           brush=pg.mkBrush(plots.PALETTE[0]))
@@ -535,6 +707,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         self.legend_wanted = False
         self.legend.setVisible(False)
         set_title(self.plotItem, "eig(W_hh)", self.font_scale)
+        self._fit([np.array([-1.0, 1.0])], [np.array([-1.0, 1.0])])  # the unit circle before any data
 
     def set_data(self, eigenvalues: np.ndarray, layer: int | None = None) -> None:
         ev = np.asarray(eigenvalues, dtype=np.complex128).ravel()
@@ -542,7 +715,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         self._points.setData(ev.real, ev.imag)
         rho = float(np.abs(ev).max()) if ev.size else float("nan")
         # compact ρ (1.7·10⁴, not 1.66e+04): a narrow plot cuts a long title at the right
-        value = plots._power_label(rho) if math.isfinite(rho) else "—"
+        value = format_value(rho, 3)  # as the profile legend writes ρ
         if layer is None:
             title = QCoreApplication.translate("LivePlots", "eig(W_hh), ρ = %1").replace("%1", value)
         else:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from gradsim.core.theory import GAMMA
-from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, Theory, theory_from_spectrum
+from gradsim.core.numbers import format_factor, format_value
+from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, MeasuredRate, Theory, measured_rate, theory_from_spectrum
 from gradsim.figures.run import HEATMAP_VIEW_TITLES, prediction_series
 from gradsim.app.live_plots import (
     LiveHeatmap, LiveLossPlot, LivePredictionPlot, LiveProfilePlot, LiveSeriesPlot, LiveSpectrumPlot,
@@ -88,8 +89,21 @@ def short_param_name(name: str) -> str:
 
 
 def _thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    k = max(1, math.ceil(len(steps) / MAX_SERIES_POINTS))
-    return steps[::k], values[::k]
+    """At most ~MAX_SERIES_POINTS points, keeping each bucket's lowest and highest value: a
+    fall of ρ or σ_max between two kept points is never skipped."""
+    n = len(steps)
+    k = max(1, math.ceil(n / MAX_SERIES_POINTS) * 2)
+    if k <= 2 or n <= MAX_SERIES_POINTS:
+        return steps, values
+    m = n // k * k
+    v = np.where(np.isfinite(values[:m]), values[:m], np.nan).reshape(-1, k)
+    ok = ~np.isnan(v).all(axis=1)
+    lo = np.nanargmin(np.where(np.isnan(v), np.inf, v), axis=1)
+    hi = np.nanargmax(np.where(np.isnan(v), -np.inf, v), axis=1)
+    base = np.arange(0, m, k)
+    idx = np.sort(np.concatenate([(base + lo)[ok], (base + hi)[ok], np.arange(m, n)]))
+    idx = np.unique(idx)
+    return steps[idx], values[idx]
 
 
 class PlotsPanel(QWidget):
@@ -225,6 +239,7 @@ class PlotsPanel(QWidget):
         self.levels_box.setItemText(1, self.tr("fixed"))
         self.levels_box.setToolTip(self.tr(
             "Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too"))
+        self.heatmap.set_zero_label(self.tr("exact 0"))
         self.lo_spin.setToolTip(self.tr("lowest colour: 10^ (log10 units)"))
         self.hi_spin.setToolTip(self.tr("highest colour: 10^ (log10 units)"))
         axes = {
@@ -293,6 +308,12 @@ class PlotsPanel(QWidget):
     # ------------------------------------------------------------ data
     def _on_run_started(self, info) -> None:
         layers = info.num_layers if info is not None else 1
+        self.reset_for_run(layers, (info.config if info is not None else self.session.config).seq_len)
+        for plot in (self.loss, self.spectral, self.grad_norms):
+            plot.ranger.fit((0.0, 10.0), None)
+
+    def reset_for_run(self, layers: int, T: int) -> None:
+        """Empty every plot for a new run of ``layers`` layers and ``T`` time steps."""
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         self.layer_box.addItems([self.tr("layer %1").replace("%1", str(i + 1)) for i in range(layers)])
@@ -304,12 +325,9 @@ class PlotsPanel(QWidget):
             plot.reset_view()
         # Until the first iteration arrives (a paused step, a lecture step without play) the
         # empty axes show the new run's extent, not the last run's.
-        T = (info.config if info is not None else self.session.config).seq_len
         for plot in (self.predictions, self.profile):
             plot.ranger.fit((0.0, T - 1.0), None)
         self.heatmap.ranger.fit((0.0, float(T)), (0.0, 10.0))
-        for plot in (self.loss, self.spectral, self.grad_norms):
-            plot.ranger.fit((0.0, 10.0), None)
         self._spectrum_dirty = self._rollout_dirty = True
         self.request_redraw(full=True)
 
@@ -403,13 +421,48 @@ class PlotsPanel(QWidget):
         layer = min(self.layer, snap.views[self.view].shape[0] - 1)
         prof = snap.views[self.view][layer]
         theory = self.theory(snap, layer)
-        bounds = self._bounds(prof, theory)
+        # the measured rate is the slope of the 'last' view (‖∂L_T/∂h_t‖), whatever view is shown
+        rate = measured_rate(snap.views["last"][layer], tbptt=self.session.run_config.tbptt)
+        bounds = self._bounds(prof, theory, rate)
         self.profile.update_data(prof, title=title, bounds=bounds)
-        badge = theory.badge if theory is not None else ""
+        self.profile.set_badge(*self.badge(theory, rate))
+
+    def badge(self, theory: Theory | None, rate: MeasuredRate | None) -> tuple[str, str, str]:
+        """``(text, kind, tooltip)`` of the theory badge: the measured regime first, then what
+        the bound allows. Red (``kind`` "explosion_possible") only when the measurement explodes."""
+        if rate is None:
+            measured, kind = self.tr("no gradient at the last step"), ""
+        elif rate.factor == 0:
+            measured, kind = self.tr("vanishing: nothing reaches back past the last step"), "vanishing"
+        else:
+            f = format_factor(rate.factor)
+            measured, kind = {
+                "vanishing": (self.tr("vanishing, measured %1/step"), "vanishing"),
+                "stable": (self.tr("neither vanishing nor exploding, measured %1/step"), "boundary"),
+                "exploding": (self.tr("exploding, measured %1/step"), "explosion_possible"),
+            }[rate.regime]
+            measured = measured.replace("%1", f)
+        tip = []
+        if theory is None:
+            bound = ""
+        elif theory.applies and theory.gamma_sigma is not None:
+            gs = format_value(theory.gamma_sigma, 3)
+            bound = {
+                "vanishing": self.tr("the bound guarantees vanishing: γσ_max = %1"),
+                "explosion_possible": self.tr("the bound allows growth: γσ_max = %1"),
+                "boundary": self.tr("at the bound's boundary: γσ_max = %1"),
+            }[theory.regime].replace("%1", gs)
+            tip.append(translate_theory(theory.detail))
+        else:
+            bound = translate_theory(theory.badge)
+            tip.append(translate_theory(theory.detail))
+        if rate is not None and rate.points > 1:
+            tip.insert(0, self.tr("measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)")
+                       .replace("%1", str(rate.t0)).replace("%2", str(rate.t1)).replace("%3", str(rate.points)))
+        text = measured + ("; " + bound if bound else "")
         if theory is not None and theory.applies and self.view != "last":
-            badge += "  (curves on the 'last' view)"
-        self.profile.set_badge(translate_theory(badge), theory.regime if theory is not None else "",
-                               translate_theory(theory.detail) if theory is not None else "")
+            text += "  " + translate_theory("(curves on the 'last' view)")
+        return text, kind, "\n".join(tip)
 
     def theory(self, snap, layer: int = 0) -> Theory | None:
         """Pascanu's bounds from the snapshot's spectrum of W_hh (None if they cannot be computed).
@@ -426,17 +479,23 @@ class PlotsPanel(QWidget):
         except ValueError:  # an unknown activation / cell: say nothing rather than something wrong
             return None
 
-    def _bounds(self, prof: np.ndarray, theory: Theory | None) -> dict[str, np.ndarray]:
-        """(γλ₁)^(T−1−t) and ρ^(T−1−t) anchored at the measured last value, 'last' view only:
-        the bound is on ‖∂L_T/∂h_t‖."""
-        if theory is None or not theory.applies or self.view != "last" or len(prof) < 2:
+    def _bounds(self, prof: np.ndarray, theory: Theory | None, rate: MeasuredRate | None = None
+                ) -> dict[str, np.ndarray]:
+        """(γλ₁)^(T−1−t) and ρ^(T−1−t) anchored at the measured last value, and the fitted
+        measured rate, 'last' view only: the bound is on ‖∂L_T/∂h_t‖. Every number in the
+        legend is the one the curve is drawn with (one formatter: 3.61·10⁴)."""
+        if self.view != "last" or len(prof) < 2:
             return {}
-        curves = theory.curves(float(prof[-1]))
-        gs = theory.gamma_sigma
-        if gs is not None and BOUND_LABEL in curves:
-            curves = {f"{BOUND_LABEL}, γλ₁ = {gs:.3g}" if k == BOUND_LABEL else
-                      (f"{RATE_LABEL}, ρ = {theory.spectral_radius:.3g}" if k == RATE_LABEL else k): v
-                      for k, v in curves.items()}
+        curves: dict[str, np.ndarray] = {}
+        if theory is not None and theory.applies:
+            for k, v in theory.curves(float(prof[-1])).items():
+                if k == BOUND_LABEL and theory.gamma_sigma is not None:
+                    k = f"{BOUND_LABEL}, γλ₁ = {format_value(theory.gamma_sigma, 3)}"
+                elif k == RATE_LABEL and theory.spectral_radius is not None:
+                    k = f"{RATE_LABEL}, ρ = {format_value(theory.spectral_radius, 3)}"
+                curves[k] = v
+        if rate is not None and rate.points > 1 and math.isfinite(rate.log10_slope):
+            curves[f"measured rate, {format_factor(rate.factor)}/step"] = rate.line(len(prof))
         return curves
 
     def draw_sample(self) -> None:

@@ -1,19 +1,29 @@
-"""Presentation mode: full screen, larger fonts, thicker lines (F11).
+"""Presentation mode: full screen, plots only, larger fonts, thicker lines (F11).
 
 The plot builders fix their font sizes in points; here every plot item's axes,
-labels, titles and legend are restyled by one scale factor, and the live plots'
-pens are widened.
+labels, titles, legend and the labels on its lines (the loss's baseline, the
+"1/γ" reference) are restyled by one scale factor, and the live plots' pens are
+widened.
+
+:class:`PresentationView` shows a chosen few of the window's plots, the first one
+large and the others in a column beside it (a lecture step's ``plots`` list, or
+:meth:`gradsim.app.window.MainWindow.set_presentation_plots`); it borrows the
+panel's own live widgets and gives them back, where they were, on leaving.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from gradsim.figures import plots
 
 __all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width",
-           "relabel_plot"]
+           "relabel_plot", "PresentationView", "check_plot_names"]
 
 #: Font and line scale factors in presentation mode.
 FONT_SCALE = 1.5
@@ -102,9 +112,128 @@ def style_plot(widget, scale: float) -> None:
             for _sample, label in legend.items:  # existing entries keep their size otherwise
                 label.setText(label.text, size=size)
             legend.updateSize()
+        _style_texts(item, scale)
     bar = getattr(widget, "color_bar", None)
     if bar is not None:
         for side in ("left", "right"):
             _style_axis(bar.getAxis(side), scale)
     if hasattr(widget, "set_line_scale"):
         widget.set_line_scale(LINE_SCALE if scale > 1 else 1.0)
+
+
+def _style_texts(item: pg.PlotItem, scale: float) -> None:
+    """Texts drawn in the data area: the labels of lines (baseline, 1/γ, "diverged at")
+    and free text items, each scaled from the size it was built with."""
+    for it in list(item.items):  # every item added to the plot (addedItems lacks ignoreBounds ones)
+        text = it.label if isinstance(it, pg.InfiniteLine) else it if isinstance(it, pg.TextItem) else None
+        if text is None:
+            continue
+        base = getattr(text, "_gradsim_base_pt", None)
+        if base is None:
+            base = text.textItem.font().pointSizeF()
+            if base <= 0:
+                continue
+            text._gradsim_base_pt = base
+        font = QFont(text.textItem.font())
+        font.setPointSizeF(base * scale)
+        text.setFont(font)
+        if hasattr(text, "updatePosition"):
+            text.updatePosition()
+
+
+def check_plot_names(names: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:
+    """``names`` as a tuple, each once; ValueError naming an unknown one and the known ones."""
+    out: list[str] = []
+    for name in names:
+        if name not in known:
+            raise ValueError(f"unknown plot {name!r} (known: {', '.join(known)})")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+class PresentationView(QWidget):
+    """A few plots, the first large on the left, the others stacked on the right.
+
+    :meth:`borrow` takes the widgets out of their splitters (remembering each one's
+    place and the splitters' sizes); :meth:`give_back` puts them back exactly there.
+    """
+
+    #: Width of the main plot against the column beside it.
+    MAIN_STRETCH = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("presentationView")
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("presentationSplit")
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("presentationSide")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.split)
+        self.names: tuple[str, ...] = ()
+        # shares follow every resize (full screen comes after the first layout) until dragged
+        self._dragged = False
+        self.split.splitterMoved.connect(self._on_dragged)
+        self.side.splitterMoved.connect(self._on_dragged)
+        self._places: list[tuple[QWidget, QSplitter, int]] = []
+        self._states: dict[QSplitter, object] = {}
+
+    @property
+    def borrowed(self) -> bool:
+        return bool(self._places)
+
+    def borrow(self, widgets: dict[str, QWidget], names: Sequence[str]) -> None:
+        """Show ``names`` (keys of ``widgets``); gives back what it held first."""
+        self.give_back()
+        chosen = [widgets[n] for n in names]
+        for w in chosen:
+            home = w.parentWidget()
+            if isinstance(home, QSplitter):
+                self._states.setdefault(home, home.saveState())
+                self._places.append((w, home, home.indexOf(w)))
+        main, rest = chosen[0], chosen[1:]
+        self.split.insertWidget(0, main)
+        if rest:
+            for w in rest:
+                self.side.addWidget(w)
+            self.split.insertWidget(1, self.side)
+            self.side.show()
+        else:
+            self.side.hide()
+        for w in chosen:
+            w.show()
+        self.names = tuple(names)
+        self._dragged = False
+        if self.isVisible() and self.width() > 0:
+            self._share_space()
+
+    def _on_dragged(self, *_args) -> None:
+        self._dragged = True
+
+    def _share_space(self) -> None:
+        """The main plot MAIN_STRETCH parts of the width, the column one; the column's plots
+        equal heights. (Set once laid out: a splitter not yet shown keeps its children's hints.)"""
+        if self.side.count() and self.side.isVisibleTo(self):
+            total = max(3, self.split.width())
+            self.split.setSizes([total * self.MAIN_STRETCH // (self.MAIN_STRETCH + 1),
+                                 total // (self.MAIN_STRETCH + 1)])
+            n = self.side.count()
+            self.side.setSizes([max(1, self.side.height() // n)] * n)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if not self._dragged and self.width() > 0:
+            self._share_space()
+
+    def give_back(self) -> None:
+        """Every borrowed widget back into its splitter, at its index, with the old sizes."""
+        for w, home, index in sorted(self._places, key=lambda p: p[2]):
+            home.insertWidget(index, w)
+            w.show()
+        for home, state in self._states.items():
+            home.restoreState(state)
+        self._places.clear()
+        self._states.clear()
+        self.names = ()

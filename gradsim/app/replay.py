@@ -271,21 +271,7 @@ class ReplayPlots(PlotsPanel):
     def _on_run_started(self, info) -> None:
         rec: RunRecord | None = info
         layers = rec.num_layers if rec is not None else 1
-        self.layer_box.blockSignals(True)
-        self.layer_box.clear()
-        self.layer_box.addItems([self.tr("layer %1").replace("%1", str(i + 1)) for i in range(layers)])
-        self.layer_box.blockSignals(False)
-        self.layer_box.setVisible(layers > 1)
-        self.layer_label.setVisible(layers > 1)
-        self.heatmap.clear_data()
-        for plot in (self.loss, self.predictions, self.profile, self.spectrum, self.spectral, self.grad_norms):
-            plot.reset_view()
-        T = (rec.seq_len if rec is not None else None) or 1
-        for plot in (self.predictions, self.profile):
-            plot.ranger.fit((0.0, T - 1.0), None)
-        self.heatmap.ranger.fit((0.0, float(T)), (0.0, 10.0))
-        self._spectrum_dirty = self._rollout_dirty = True
-        self.request_redraw(full=True)
+        self.reset_for_run(layers, (rec.seq_len if rec is not None else None) or 1)
 
     def draw_fast(self) -> None:
         s: ReplaySource = self.session  # type: ignore[assignment]

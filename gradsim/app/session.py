@@ -62,6 +62,8 @@ class Session(QObject):
     pendingChanged = Signal(object)
     #: A (re)built run: histories were replaced. Carries the RunInfo.
     runStarted = Signal(object)
+    #: Reset was asked for: the histories are empty already (the RunInfo follows with runStarted).
+    runCleared = Signal()
     #: New snapshots arrived (views redraw on their own timer, from the newest data).
     dataChanged = Signal()
     spectrumChanged = Signal()
@@ -86,7 +88,9 @@ class Session(QObject):
         self._shut = False
         self._delay = 0.0
         self._arrivals: collections.deque = collections.deque()
+        self._waiting_since: float | None = None  # an iteration was asked for and has not arrived
         self.run_info: RunInfo | None = None
+        self._replaced = False  # reset asked for: the current run_info's data is gone
         self.run_config: RunConfig = cfg
         self._reset_data(cfg, None)
         self._backend: Backend | None = None
@@ -128,6 +132,19 @@ class Session(QObject):
             return 0.0
         return sum(n for _, n in list(self._arrivals)[1:]) / span
 
+    def busy_seconds(self) -> float | None:
+        """How long one iteration takes, while the awaited one has been running longer than
+        :data:`gradsim.app.busy.BUSY_SECONDS` (None otherwise): the last iteration's measured
+        time, or before the first an estimate from the config's size."""
+        from gradsim.app.busy import BUSY_SECONDS, estimate_step_seconds
+
+        since = self._waiting_since
+        if since is None or time.monotonic() - since < BUSY_SECONDS:
+            return None
+        if self.last is not None:
+            return float(self.last.step_seconds)
+        return estimate_step_seconds(self.run_config)
+
     @property
     def iteration(self) -> int:
         """Iterations done in this run."""
@@ -141,11 +158,13 @@ class Session(QObject):
             return
         self._ensure_backend()
         self._control(Command.play(self._next_seq(), until=max(0, int(until))), "running")
+        self._waiting_since = time.monotonic()
 
     def pause(self) -> None:
         if self._state != "running":
             return
         self._control(Command.pause(self._next_seq()), "paused")
+        self._waiting_since = None
 
     def toggle_play(self) -> None:
         self.pause() if self._state == "running" else self.play()
@@ -156,6 +175,7 @@ class Session(QObject):
             return
         self._ensure_backend()
         self._control(Command.step(self._next_seq(), 1), "paused")
+        self._waiting_since = time.monotonic()
 
     def reset(self) -> None:
         """Rebuild the model from :attr:`config` (applies the fields waiting for reset)."""
@@ -165,6 +185,14 @@ class Session(QObject):
         self._next_run_id += 1
         if not self._ensure_backend(run_id):
             self._control(Command.reset(self._next_seq(), self._config, run_id), "idle")
+        # Clear the old run's plots now: the loop builds the new one only after the step it
+        # is in (a big config's step takes half a minute). Until the new RunInfo arrives, the
+        # old run's late messages are dropped (run_info still names the old run).
+        self._replaced = True
+        self.run_config = self._config
+        self._reset_data(self._config, None)
+        self._waiting_since = None
+        self.runCleared.emit()
         self.divergedChanged.emit(None)
 
     def set_delay(self, seconds: float) -> None:
@@ -209,8 +237,9 @@ class Session(QObject):
         backend, self._backend = self._backend, None
         backend.batch.disconnect(self._on_batch)
         ok = backend.stop(timeout)
-        if not ok:
-            log.warning("training loop did not stop within %.1f s", timeout)
+        if not ok:  # ended by force (a long step, a loaded machine): worth a warning only if it lives on
+            (log.warning if backend.alive else log.info)("training loop did not stop by itself within %.1f s",
+                                                         timeout)
         return ok
 
     # ------------------------------------------------------------ internals
@@ -286,7 +315,7 @@ class Session(QObject):
         steps: list = []
         for m in batch:
             if isinstance(m, StepMsg):
-                if self.run_info is not None and m.run_id == self.run_info.run_id:
+                if self.run_info is not None and m.run_id == self.run_info.run_id and not self._replaced:
                     steps.append(m.snapshot)
                 continue
             if steps:  # keep order: a RunInfo after steps replaces their data
@@ -297,9 +326,11 @@ class Session(QObject):
             self._ingest(steps)
 
     def _handle(self, m) -> None:
-        current = self.run_info is not None and getattr(m, "run_id", None) == self.run_info.run_id
+        current = (self.run_info is not None and getattr(m, "run_id", None) == self.run_info.run_id
+                   and not self._replaced)
         if isinstance(m, RunInfo):
             self.run_info = m
+            self._replaced = False
             self.run_config = m.config
             self._reset_data(m.config, m)
             self.runStarted.emit(m)
@@ -307,8 +338,10 @@ class Session(QObject):
             self.divergedChanged.emit(None)
             if m.seq >= self._ctl_seq:
                 self._set_state("idle")
+                self._waiting_since = None
         elif isinstance(m, StateMsg):
             if m.seq >= self._ctl_seq and not m.playing:
+                self._waiting_since = None
                 self._set_state({"diverged": "diverged", "error": "error"}.get(m.reason, "paused"))
                 if m.reason == "until":
                     self.notice.emit(self.tr("Paused at iteration %1, as the lecture step asks; Play goes on.")
@@ -342,6 +375,8 @@ class Session(QObject):
                                   np.array([s.clipped for s in snaps]))
         self.last = snaps[-1]
         self._arrivals.append((time.monotonic(), len(snaps)))
+        if self._waiting_since is not None:  # the next one is awaited while playing
+            self._waiting_since = time.monotonic() if self._state == "running" else None
         self.data_version += 1
         self.dataChanged.emit()
         if diverged_before is None and self.history.diverged_at is not None:

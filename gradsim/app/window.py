@@ -8,14 +8,16 @@ files (File → Open / Save).
 from __future__ import annotations
 
 import math
+import os
+import stat
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter,
-    QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+    QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 
 import gradsim
@@ -26,8 +28,9 @@ from gradsim.app.actions import Actions
 from gradsim.app.controls import ConfigPanel
 from gradsim.app import i18n
 from gradsim.app.exports import export_all, export_csv, export_figure
-from gradsim.app.plots_panel import PlotsPanel, figure_title
-from gradsim.app.presentation import FONT_SCALE, style_plot
+from gradsim.app.busy import busy_text
+from gradsim.app.plots_panel import FIGURES, PlotsPanel, figure_title
+from gradsim.app.presentation import FONT_SCALE, PresentationView, check_plot_names, style_plot
 from gradsim.app.resources import app_icon
 from gradsim.app.session import Session
 from gradsim.app.settings import open_settings, read_float, read_levels
@@ -107,12 +110,23 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.banner.reset_button.clicked.connect(session.reset)
         self.banner.details_button.clicked.connect(self._show_banner_details)
+        # Presentation mode shows a chosen few plots here instead of the whole panel.
+        self.presentation_view = PresentationView()
+        self.presentation_view.hide()
+        self._presenting = False
+        self._presentation_plots: tuple[str, ...] | None = None
+        self._hidden_for_presentation: list[QWidget] = []
         right = QWidget()
+        right.setObjectName("plotsArea")
+        # Enter / Escape in a field gives the keyboard to this area (Space, S, R work again).
+        right.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.plots_area = right
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.setSpacing(2)
         rl.addWidget(self.banner)
         rl.addWidget(self.plots, 1)
+        rl.addWidget(self.presentation_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.controls)
         self.splitter.addWidget(right)
@@ -126,13 +140,21 @@ class MainWindow(QMainWindow):
         self.lecture = install_lecture(self)
         self._build_status_bar()
         self.controls.message.connect(self.show_message)
+        self.controls.editingDone.connect(self.focus_plots)
+        for spin in self.plots.findChildren(QAbstractSpinBox):  # the colour levels' fields
+            spin.installEventFilter(self)
         session.notice.connect(self.show_message)
         session.stateChanged.connect(self._on_state)
         session.divergedChanged.connect(self._on_diverged)
         session.errorOccurred.connect(self._on_error)
         session.runStarted.connect(lambda _info: self._update_title())
+        # a preset switch empties the plots at once, not after the old run's step
+        session.runCleared.connect(lambda: self.plots._on_run_started(None))
         session.configChanged.connect(lambda _cfg: self._update_title())
         self._restore_settings()
+        # The speed to remember: the user's, never a lecture step's (restored when it closes).
+        self._user_delay = self.session.delay
+        self.actions.speed.valueChanged.connect(self._on_speed_changed)
         self._update_title()
         self._on_state(session.state)
         self.actions.show_preset(session.preset)
@@ -149,6 +171,13 @@ class MainWindow(QMainWindow):
             w.setMinimumWidth(width)
             bar.addPermanentWidget(w)
         bar.addPermanentWidget(self.state_label)
+        self.busy_bar = QProgressBar()  # indeterminate: a step slower than BUSY_SECONDS is running
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        bar.addPermanentWidget(self.busy_bar)
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(250)
         self.status_timer.timeout.connect(self.update_status)
@@ -160,6 +189,13 @@ class MainWindow(QMainWindow):
         self.iter_label.setText(self.tr("iteration %1").replace("%1", f"{s.iteration:,}"))
         rate = s.steps_per_second if s.state == "running" else 0.0
         self.rate_label.setText(self.tr("%1 steps/s").replace("%1", f"{rate:,.1f}"))
+        busy = s.busy_seconds()
+        if busy is not None:  # a long step: say how long, not "running, 0.0 steps/s"
+            self.state_label.setText(busy_text(busy, first=s.last is None))
+            self.rate_label.setText(self.tr("%1 s/step").replace("%1", f"{busy:,.1f}"))
+        elif self.busy_bar.isVisible():
+            self.state_label.setText(self._state_text(s.state))
+        self.busy_bar.setVisible(busy is not None)
         loss = s.last.loss if s.last is not None else math.nan
         value = f"{loss:.4g}" if math.isfinite(loss) else ("—" if s.last is None else f"{loss}")
         self.loss_label.setText(self.tr("loss %1").replace("%1", value))
@@ -255,10 +291,19 @@ class MainWindow(QMainWindow):
                                                   self.tr("TOML (*.toml);;All (*)"))
             if not path:
                 return False
+        problem = self._not_a_file(path)
+        if problem:  # a FIFO or a device would block the GUI thread in read()
+            dialogs.show_error(self, self.tr("Cannot open configuration"), problem)
+            return False
         try:
             cfg = load_config(path)
         except ConfigError as err:
             dialogs.show_error(self, self.tr("Cannot open configuration"), err)
+            return False
+        except (OSError, ValueError, RecursionError, MemoryError) as err:  # the reader missed it: still name the file
+            dialogs.show_error(self, self.tr("Cannot open configuration"),
+                               self.tr("Cannot read %1: %2").replace("%1", str(path)).replace(
+                                   "%2", f"{type(err).__name__}: {err}"[:300]))
             return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.source = str(path)
@@ -270,6 +315,17 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.show_message(self.tr("Loaded %1").replace("%1", str(path)))
         return True
+
+    def _not_a_file(self, path: str) -> str | None:
+        """Why ``path`` cannot be read without blocking, or None (a stat never blocks)."""
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return None  # the reader names the file and the reason
+        if stat.S_ISREG(mode):
+            return None
+        return self.tr("%1 is not a regular file (a named pipe, a device or a folder): choose a TOML "
+                       "file").replace("%1", str(path))
 
     def open_run(self, path: str | None = None, follow: bool | None = None):
         """File → Open run…: replay a run folder in its own window (:mod:`gradsim.app.replay`)."""
@@ -345,9 +401,17 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ view & help
     def toggle_presentation(self, on: bool | None = None) -> None:
-        """Full screen, larger fonts, thicker lines; again (or Esc-less F11) to leave."""
-        on = (not self.isFullScreen()) if on is None else on
+        """Presentation mode (F11): full screen, plots only, every label larger, thicker lines.
+
+        The controls, tool bar, menu bar, heatmap selectors and every dock but an open
+        lecture's are hidden (and shown again on leaving); with
+        :meth:`set_presentation_plots` only the chosen plots are shown, the first large.
+        """
+        on = (not self._presenting) if on is None else bool(on)
         self.actions.presentation.setChecked(on)
+        if on == self._presenting:
+            return
+        self._presenting = on
         scale = FONT_SCALE if on else 1.0
         # A style sheet, not setFont: with the app's style sheet set, a parent's font no
         # longer propagates to its children.
@@ -355,14 +419,96 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(f"QWidget {{ font-size: {base * scale:.1f}pt; }}" if on and base > 0 else "")
         for w in self.plots.widgets().values():
             style_plot(w, scale)
-        self.plots.request_redraw(full=True)
         if on:
+            self._hide_for_presentation()
+            self._layout_presentation()
             self._was_maximized = self.isMaximized()
-            self.menuBar().setVisible(False)
             self.showFullScreen()
         else:
+            self.presentation_view.give_back()
+            self.presentation_view.hide()
+            self.plots.show()
+            for w in self._hidden_for_presentation:
+                w.show()
+            self._hidden_for_presentation = []
             self.menuBar().setVisible(True)
             self.showMaximized() if getattr(self, "_was_maximized", False) else self.showNormal()
+        self.plots.request_redraw(full=True)
+        self.focus_plots()
+
+    @property
+    def presenting(self) -> bool:
+        return self._presenting
+
+    @property
+    def presentation_plots(self) -> tuple[str, ...] | None:
+        """The plots presentation mode shows (None: the whole panel)."""
+        return self._presentation_plots
+
+    def set_presentation_plots(self, names) -> None:
+        """Choose the plots of presentation mode, by figure name (``heatmap``, ``loss``,
+        ``profile``, ``predictions``, ``spectrum``, ``spectral``, ``grad_norms``): the first
+        large, the others in a column beside it. Empty / None: the whole panel. Applies
+        at once in presentation mode, else on the next F11. ValueError names an unknown plot.
+        """
+        chosen = check_plot_names(list(names or ()), list(FIGURES)) or None
+        self._presentation_plots = chosen
+        if self._presenting:
+            self._layout_presentation()
+
+    def _hide_for_presentation(self) -> None:
+        """Hide what is not a plot: remember each, to show it again on leaving."""
+        lecture_dock = getattr(getattr(self, "lecture", None), "dock", None)
+        lecture_open = getattr(getattr(self, "lecture", None), "lecture", None) is not None
+        hide: list[QWidget] = [self.controls, self.menuBar()]
+        hide += [tb for tb in self.findChildren(QToolBar) if tb.parentWidget() is self]
+        # an empty dock ("No lecture open", restored from an earlier session) takes a fifth of the width
+        hide += [d for d in self.findChildren(QDockWidget) if not (d is lecture_dock and lecture_open)]
+        p = self.plots
+        hide += [p.view_label, p.view_box, p.layer_label, p.layer_box, p.levels_label, p.levels_box,
+                 p.lo_spin, p.to_label, p.hi_spin]
+        self._hidden_for_presentation = [w for w in hide if w.isVisible()]
+        for w in self._hidden_for_presentation:
+            w.hide()
+
+    def _layout_presentation(self) -> None:
+        names = self._presentation_plots
+        if names:
+            self.presentation_view.borrow(self.plots.widgets(), names)
+            self.plots.hide()
+            self.presentation_view.show()
+        else:
+            self.presentation_view.give_back()
+            self.presentation_view.hide()
+            self.plots.show()
+        self.plots.request_redraw(full=True)
+
+    # ------------------------------------------------------------ keyboard focus
+    def focus_plots(self) -> None:
+        """Give the keyboard to the plots: Space, S, R and the digits are shortcuts again."""
+        self.plots_area.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        # the colour levels' spin boxes: Enter commits, Escape leaves; both give the plots the keyboard
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            QTimer.singleShot(0, self.focus_plots)  # after the box has taken its value
+        return super().eventFilter(obj, event)
+
+    # ------------------------------------------------------------ lecture pace
+    def _on_speed_changed(self, _pos: int) -> None:
+        if getattr(self.lecture, "lecture", None) is None:
+            self._user_delay = self.session.delay
+
+    def close_lecture(self) -> None:
+        """Leave the lecture: its panel empties and hides, the speed from before it returns."""
+        lec = self.lecture
+        lec.lecture = None
+        lec.panel.lecture = None
+        lec.panel.render()
+        lec.dock.hide()
+        lec._update_actions()
+        self.actions.set_speed(self._user_delay)
 
     def show_shortcuts(self) -> None:
         dialogs.show_shortcuts(self)
@@ -410,13 +556,13 @@ class MainWindow(QMainWindow):
         st.setValue("plots/levels", f"{lv[0]},{lv[1]}" if lv else "")
         for k, state in prefs["splitters"].items():
             st.setValue(f"plots/splitter_{k}", state)
-        st.setValue("run/delay", self.session.delay)
+        st.setValue("run/delay", self._user_delay)  # not a lecture step's pace
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self._closing:
             self._closing = True
-            if self.isFullScreen():
+            if self._presenting:
                 self.toggle_presentation(False)
             self.plots.timer.stop()
             self.status_timer.stop()

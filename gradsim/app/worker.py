@@ -10,23 +10,30 @@ Both hand batches of messages to the GUI thread through a superqt generator work
 
 ``benchmarks/bench_gui.py`` measures both; :data:`DEFAULT_BACKEND` is the winner.
 Either way exactly one loop exists per backend object, and :meth:`stop` ends it.
+
+:meth:`Backend.send` never blocks the GUI thread: commands wait, coalesced, in a
+:class:`~gradsim.runs.live.transport.CommandQueue` (the thread loop reads it between
+steps; for the process, a sender thread writes it into the pipe), so a worker in a
+30-second step or a stopped one (SIGSTOP) cannot freeze the window
+(``benchmarks/bench_gui_blocking.py``). A worker that dies says how (:func:`death_message`:
+SIGKILL is the OOM killer's signal).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
+import signal
 import threading
 import time
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 from superqt.utils import create_worker
 
 from gradsim.config import RunConfig
 from gradsim.runs.live.loop import TrainingLoop
 from gradsim.runs.live.protocol import Command, StoppedMsg
-from gradsim.runs.live.transport import ProcessChannel
+from gradsim.runs.live.transport import CommandQueue, ProcessChannel
 
 __all__ = ["Backend", "ThreadBackend", "ProcessBackend", "make_backend", "DEFAULT_BACKEND", "BACKENDS"]
 
@@ -69,8 +76,11 @@ class Backend(QObject):
         import traceback
 
         tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        log.error("training backend failed:\n%s", tb)
-        self.failed.emit(f"{type(exc).__name__}: {exc}", tb)
+        if isinstance(exc, ConnectionError):  # the process died: the message says all there is
+            log.error("training backend failed: %s", exc)
+        else:
+            log.error("training backend failed:\n%s", tb)
+        self.failed.emit(str(exc) if isinstance(exc, ConnectionError) else f"{type(exc).__name__}: {exc}", tb)
 
     @property
     def alive(self) -> bool:
@@ -96,7 +106,7 @@ class Backend(QObject):
         return ok
 
 
-def _run_thread_loop(loop: TrainingLoop, inbox: queue.Queue, done: threading.Event):
+def _run_thread_loop(loop: TrainingLoop, inbox: CommandQueue, done: threading.Event):
     try:
         for batch in loop.run(inbox):
             if batch:
@@ -106,13 +116,14 @@ def _run_thread_loop(loop: TrainingLoop, inbox: queue.Queue, done: threading.Eve
 
 
 class ThreadBackend(Backend):
-    """The loop in a superqt worker thread of this process."""
+    """The loop in a superqt worker thread of this process (commands wait, coalesced, in a
+    :class:`~gradsim.runs.live.transport.CommandQueue` that the loop reads between steps)."""
 
     kind = "thread"
 
     def __init__(self, cfg: RunConfig, run_id: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._inbox: queue.Queue = queue.Queue()
+        self._inbox = CommandQueue()
         self._start_worker(_run_thread_loop, TrainingLoop(cfg, run_id=run_id), self._inbox, self._done)
 
     def send(self, cmd: Command) -> None:
@@ -127,6 +138,27 @@ class ThreadBackend(Backend):
         return self._wait_worker_thread(deadline)
 
 
+def death_message(exitcode: int | None) -> str:
+    """What the banner says when the training process ended on its own (``exitcode`` as
+    :attr:`multiprocessing.Process.exitcode`: negative = killed by that signal)."""
+    if exitcode == -getattr(signal, "SIGKILL", 9):
+        # SIGKILL is what the kernel's OOM killer sends; nobody else here does
+        return QCoreApplication.translate(
+            "Backend", "the training process was killed (SIGKILL), most likely because it ran out of memory: "
+                       "choose a smaller hidden size, sequence length or batch size and press Reset")
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        return QCoreApplication.translate("Backend", "the training process was killed by signal %1").replace(
+            "%1", name)
+    if exitcode:
+        return QCoreApplication.translate("Backend", "the training process ended unexpectedly (exit code %1)").replace(
+            "%1", str(exitcode))
+    return QCoreApplication.translate("Backend", "the training process ended unexpectedly")
+
+
 def _drain(channel: ProcessChannel, done: threading.Event):
     try:
         while True:
@@ -135,7 +167,7 @@ def _drain(channel: ProcessChannel, done: threading.Event):
             except EOFError:
                 if not done.is_set() and not channel.stopping:
                     # not RuntimeError: superqt reads that as "worker deleted" and only warns
-                    raise ConnectionError("the training process ended unexpectedly") from None
+                    raise ConnectionError(death_message(channel.wait_exit(2.0))) from None
                 return
             if batch:
                 yield batch
@@ -160,6 +192,7 @@ class ProcessBackend(Backend):
         return self._channel.pid
 
     def send(self, cmd: Command) -> None:
+        """Queue ``cmd`` for the child; never blocks (a sender thread writes the pipe)."""
         if self.alive and not self._channel.send(cmd):
             log.warning("training process is gone; command %s dropped", cmd.kind.value)
 

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, one_line, progress_bar, resolve_config,
-    set_torch_threads,
+    add_config_source, add_run_options, check_run_options, fail, interrupted, nonempty, one_line, progress_bar,
+    resolve_config, set_torch_threads, warn_ignored,
 )
 from gradsim.config import VIEWS, ConfigError
 
@@ -48,7 +48,8 @@ def register(sub) -> argparse.ArgumentParser:
                    help=f"frame size in pixels, even numbers (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
     p.add_argument("--view", choices=VIEWS, default="last",
                    help="heatmap view (default last: the classic vanishing picture)")
-    p.add_argument("--out", required=True, metavar="FILE", help="output file, .gif or .mp4")
+    p.add_argument("--out", required=True, metavar="FILE", type=nonempty("--out"),
+                   help="output file, .gif or .mp4 (written whole or not at all; Ctrl-C writes nothing)")
     p.set_defaults(func=run, renders=True)
     return p
 
@@ -56,6 +57,7 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``gradsim animate``: 0 on success, 2 with one line on stderr for bad input."""
     from gradsim.runs.media import animate_run
+    from gradsim.runs.procedure import check_run
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
@@ -69,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         size = _parse_size(args.size)
         cfg = resolve_config(args.preset, args.config, args.assignments)
+        warn_ignored(cfg, args.assignments)
+        check_run(cfg, args.steps)
     except ConfigError as err:
         return fail(one_line(err))
     except ValueError as err:
@@ -78,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     bars: dict = {}
 
+    trained = [0]
+
     def progress(phase: str, done: int, total: int) -> None:
+        if phase == "train":
+            trained[0] = done
         bar = bars.get(phase)
         if bar is None:
             for old in bars.values():
@@ -90,10 +98,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         path = animate_run(cfg, args.steps, out, fps=args.fps, max_frames=args.frames, size=size,
                            view=args.view, title=title, progress=progress)
-    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+    except KeyboardInterrupt:
+        for bar in bars.values():
+            bar.close()
+        return interrupted(trained[0])
+    except ConfigError as err:
         return fail(one_line(err))
     except OSError as err:
-        return fail(str(err))
+        return fail(one_line(err))
     finally:
         for bar in bars.values():
             bar.close()

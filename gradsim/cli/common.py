@@ -2,7 +2,13 @@
 
 A command module has ``register(subparsers)`` (adds its parser, sets ``func``) and a
 ``run(args) -> int``; :mod:`gradsim.cli` only collects them. Bad input exits
-:data:`EXIT_BAD_INPUT` with one line on stderr, from :func:`fail`.
+:data:`EXIT_BAD_INPUT` with one line on stderr, from :func:`fail`; Ctrl-C exits
+:data:`EXIT_INTERRUPTED` with one line, from :func:`interrupted`.
+
+A run starts from ``--preset NAME``, ``--config FILE`` or, with neither, from the field
+defaults that ``gradsim fields`` lists (``RunConfig()``); ``--set`` changes fields of that
+base, and a field set to no effect (``init_gain`` while ``spectral_radius`` rescales W_hh)
+gets one warning line.
 """
 
 from __future__ import annotations
@@ -13,14 +19,17 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
-from gradsim.config import RunConfig, load_config, parse_assignment
+from gradsim.config import RunConfig, ignored_fields, load_config, parse_assignment
 
 __all__ = [
-    "EXIT_BAD_INPUT", "Parser", "fail", "one_line", "add_config_source", "add_run_options", "check_run_options",
-    "resolve_config", "prepare_output_dir", "headless_qt", "set_torch_threads",
+    "EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "Parser", "fail", "warn", "interrupted", "one_line", "add_config_source",
+    "add_run_options", "check_run_options", "resolve_config", "warn_ignored", "prepare_output_dir", "headless_qt",
+    "set_torch_threads", "nonempty",
 ]
 
 EXIT_BAD_INPUT = 2
+#: The shell's status for a process ended by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 class Parser(argparse.ArgumentParser):
@@ -37,6 +46,36 @@ def fail(message: str, prog: str = "gradsim") -> int:
     return EXIT_BAD_INPUT
 
 
+def warn(message: str, prog: str = "gradsim") -> None:
+    """One warning line on stderr (the command goes on)."""
+    sys.stderr.write(f"{prog}: warning: {message}\n")
+
+
+def interrupted(step: int | None, prog: str = "gradsim", kept: str | None = None) -> int:
+    """Report Ctrl-C as one line on stderr; returns :data:`EXIT_INTERRUPTED`.
+
+    ``step``: steps completed (None when training had not started); ``kept``: the folder that
+    now holds them, or None when nothing was written."""
+    where = "" if step is None else f" at step {step}"
+    if kept is not None and step:
+        rest = f"; {kept} holds steps 0-{step - 1}"
+    else:
+        rest = "; nothing written"
+    sys.stderr.write(f"{prog}: interrupted{where}{rest}\n")
+    return EXIT_INTERRUPTED
+
+
+def nonempty(option: str):
+    """An argparse ``type`` refusing an empty value (``--out ''`` would mean the current folder)."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"must not be empty, not {text!r}")
+        return text
+
+    parse.__name__ = option
+    return parse
+
+
 def one_line(err: Exception) -> str:
     """An error message (several bad fields give several lines) as one line."""
     return str(err).replace("\n", "; ")
@@ -49,40 +88,67 @@ def add_config_source(p: argparse.ArgumentParser, *, with_set: bool = True, both
     """
     whom = "both runs" if both else "the run"
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--preset", metavar="NAME", help=f"start {whom} from a shipped preset (see `gradsim presets`)")
-    src.add_argument("--config", metavar="FILE", help=f"start {whom} from a TOML config file")
+    src.add_argument("--preset", metavar="NAME", type=nonempty("--preset"),
+                     help=f"start {whom} from a shipped preset (see `gradsim presets`; without --preset or "
+                          "--config: from the field defaults that `gradsim fields` lists)")
+    src.add_argument("--config", metavar="FILE", type=nonempty("--config"),
+                     help=f"start {whom} from a TOML config file")
     if with_set:
         p.add_argument(
-            "--set", metavar="KEY=VALUE", action="append", default=[], dest="assignments",
-            help=("override one field of BOTH runs, e.g. --set seq_len=50 (repeatable)" if both else
-                  "override one field, e.g. --set lr=1e-4 --set clip=norm (repeatable; see `gradsim fields`)"),
+            "--set", metavar="KEY=VALUE", nargs="+", action="extend", default=[], dest="assignments",
+            help=("override fields of BOTH runs, e.g. --set seq_len=50 hidden_size=32 (repeatable)" if both else
+                  "override fields, e.g. --set lr=1e-4 clip=norm or --set lr=1e-4 --set clip=norm "
+                  "(see `gradsim fields`)"),
         )
+
+
+#: The most torch threads --threads takes.
+MAX_THREADS = 1024
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """--steps, --threads and --quiet, shared by every command that trains."""
-    p.add_argument("--steps", type=int, default=300, metavar="N", help="training iterations (default 300)")
+    from gradsim.runs.procedure import MAX_STEPS
+
+    p.add_argument("--steps", type=int, default=300, metavar="N",
+                   help=f"training iterations, 1 to {MAX_STEPS} (default 300)")
     p.add_argument("--threads", type=int, default=1, metavar="N",
                    help="torch intra-op threads (default 1: fastest for these sizes on small machines)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def check_run_options(args: argparse.Namespace) -> str | None:
-    """The message for a bad --steps / --threads, or None."""
-    if args.steps < 1:
-        return f"--steps = {args.steps}: must be an integer ≥ 1"
-    if args.threads < 1:
-        return f"--threads = {args.threads}: must be an integer ≥ 1"
+    """The message for a --steps / --threads out of range, or None: checked before anything
+    starts (``--steps 1000000000000`` would otherwise ask numpy for 7 TiB of history)."""
+    from gradsim.runs.procedure import MAX_STEPS
+
+    if not 1 <= args.steps <= MAX_STEPS:
+        return f"--steps = {args.steps}: must be an integer from 1 to {MAX_STEPS}"
+    if not 1 <= args.threads <= MAX_THREADS:
+        return f"--threads = {args.threads}: must be an integer from 1 to {MAX_THREADS}"
     return None
 
 
 def resolve_config(preset: str | None, config: str | None, assignments: Sequence[str] = ()) -> RunConfig:
-    """The config from a preset or file (default: the default preset) plus ``--set`` overrides."""
-    from gradsim.content.presets import DEFAULT_PRESET, load_preset
+    """The config from a preset or file (neither: the field defaults, ``RunConfig()``) plus
+    ``--set`` overrides; raises ConfigError."""
+    from gradsim.content.presets import load_preset
 
-    cfg = load_config(config) if config else load_preset(preset or DEFAULT_PRESET)
+    if config:
+        cfg = load_config(config)
+    elif preset:
+        cfg = load_preset(preset)
+    else:
+        cfg = RunConfig()
     changes = dict(parse_assignment(a) for a in assignments)
     return cfg.replace(**changes) if changes else cfg
+
+
+def warn_ignored(cfg: RunConfig, assignments: Sequence[str], prog: str = "gradsim") -> None:
+    """One warning line per ``--set`` field that another field of ``cfg`` overrides."""
+    names = [a.partition("=")[0].strip() for a in assignments]
+    for message in ignored_fields(cfg, names):
+        warn(str(message), prog)
 
 
 def headless_qt() -> None:
@@ -102,12 +168,13 @@ def set_torch_threads(n: int) -> None:
 
 
 def prepare_output_dir(args: argparse.Namespace, out: Path) -> str | None:
-    """Before training: prove ``out`` writable (else return the message), make figure
-    rendering headless, and set torch's thread count."""
-    from gradsim.runs.folder import check_writable_dir
+    """Before training, creating nothing: ``out`` must be new, empty or an earlier run's
+    folder (else return the message); make figure rendering headless and set torch's
+    thread count."""
+    from gradsim.runs.folder import check_out_folder
 
     try:
-        check_writable_dir(out)
+        check_out_folder(out)
     except OSError as err:
         return str(err)
     if not getattr(args, "no_figures", False):

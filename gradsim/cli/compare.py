@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, one_line, prepare_output_dir, progress_bar,
-    resolve_config, train_progress,
+    add_config_source, add_run_options, check_run_options, fail, interrupted, nonempty, one_line, prepare_output_dir,
+    progress_bar, resolve_config, train_progress, warn_ignored,
 )
 from gradsim.config import VIEWS, ConfigError, RunConfig, parse_assignment
 
@@ -32,10 +32,11 @@ def register(sub) -> argparse.ArgumentParser:
         "summary.json into OUT.",
     )
     add_config_source(p, both=True)
-    p.add_argument("--b-set", metavar="KEY=VALUE", action="append", default=[], dest="b_assignments",
-                   help="what run B changes, e.g. --b-set clip=norm (repeatable; at least one)")
+    p.add_argument("--b-set", metavar="KEY=VALUE", nargs="+", action="extend", default=[], dest="b_assignments",
+                   help="what run B changes, e.g. --b-set clip=norm clip_threshold=1 (at least one)")
     add_run_options(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--out", required=True, metavar="DIR", type=nonempty("--out"),
+                   help="output folder: new, empty or an earlier comparison's (replaced whole)")
     p.add_argument("--view", choices=VIEWS, default="last",
                    help="per-step gradient view of the heatmaps (default last: ‖∂L_T/∂h_t‖)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``gradsim compare`` from parsed arguments; return the exit code."""
     from gradsim.runs.compare import compare_to_folder
     from gradsim.runs.lockstep import check_compatible
+    from gradsim.runs.procedure import Interrupted, check_run
 
     if msg := check_run_options(args):
         return fail(msg, PROG)
@@ -71,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         cfg_a, cfg_b = resolve_pair(args.preset, args.config, args.assignments, args.b_assignments)
         check_compatible(cfg_a, cfg_b)
-    except ConfigError as err:
+        warn_ignored(cfg_a, args.assignments, PROG)
+        warn_ignored(cfg_b, args.b_assignments, PROG)
+        check_run(cfg_a, args.steps, runs=2)
+        check_run(cfg_b, args.steps, runs=2)
+    except (ConfigError, ValueError) as err:
         return fail(one_line(err), PROG)
     out = Path(args.out)
     if msg := prepare_output_dir(args, out):
@@ -79,11 +85,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
             summary = compare_to_folder(cfg_a, cfg_b, args.steps, out, view=args.view,
-                                        figures=not args.no_figures, progress=train_progress(bar))
-    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+                                        figures=not args.no_figures, progress=train_progress(bar),
+                                        stop_on_interrupt=True)
+    except Interrupted as err:
+        return interrupted(err.step, PROG)
+    except KeyboardInterrupt:
+        return interrupted(None, PROG)
+    except ConfigError as err:
         return fail(one_line(err), PROG)
     except OSError as err:
-        return fail(str(err), PROG)
+        return fail(one_line(err), PROG)
+    if summary.get("interrupted_at") is not None:
+        return interrupted(summary["interrupted_at"], PROG, kept=str(out))
     a, b = summary["a"], summary["b"]
     same = "" if summary["differing_fields"] else " (B's settings equal A's: the runs are identical)"
     print(f"wrote {out}: {args.steps} steps{same}; {a['label']}: final loss {_g(a['final_loss'])}"

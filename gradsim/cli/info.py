@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gradsim.cli.common import add_config_source, fail, one_line, resolve_config
+from gradsim.cli.common import add_config_source, fail, one_line, resolve_config, warn_ignored
 from gradsim.config import RESET_FIELDS, ConfigError, config_to_toml, field_specs
 
 __all__ = ["register"]
@@ -49,5 +49,6 @@ def config(args: argparse.Namespace) -> int:
         cfg = resolve_config(args.preset, args.config, args.assignments)
     except ConfigError as err:
         return fail(one_line(err))
+    warn_ignored(cfg, args.assignments)
     sys.stdout.write(config_to_toml(cfg))
     return 0

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, one_line, progress_bar, resolve_config,
-    set_torch_threads, train_progress,
+    add_config_source, add_run_options, check_run_options, fail, interrupted, nonempty, one_line, progress_bar,
+    resolve_config, set_torch_threads, train_progress, warn_ignored,
 )
 from gradsim.config import ConfigError
 from gradsim.media.report import FORMATS, format_number
@@ -25,7 +25,8 @@ def register(sub) -> argparse.ArgumentParser:
     )
     add_config_source(p)
     add_run_options(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="output file, .html or .pdf")
+    p.add_argument("--out", required=True, metavar="FILE", type=nonempty("--out"),
+                   help="output file, .html or .pdf (written whole or not at all; Ctrl-C writes nothing)")
     p.set_defaults(func=run, renders=True)
     return p
 
@@ -33,6 +34,7 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``gradsim report``: 0 on success, 2 with one line on stderr for bad input."""
     from gradsim.runs.media import report_run
+    from gradsim.runs.procedure import check_run
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
@@ -41,18 +43,29 @@ def run(args: argparse.Namespace) -> int:
         return fail(msg)
     try:
         cfg = resolve_config(args.preset, args.config, args.assignments)
-    except ConfigError as err:
+        warn_ignored(cfg, args.assignments)
+        check_run(cfg, args.steps)
+    except (ConfigError, ValueError) as err:
         return fail(one_line(err))
     set_torch_threads(args.threads)
     title = args.preset or (Path(args.config).stem if args.config else None)
     t0 = time.perf_counter()
+    trained = [0]
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
-            path, result = report_run(cfg, args.steps, out, title=title, progress=train_progress(bar))
-    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+            move = train_progress(bar)
+
+            def progress(done: int, total: int) -> None:
+                trained[0] = done
+                move(done, total)
+
+            path, result = report_run(cfg, args.steps, out, title=title, progress=progress)
+    except KeyboardInterrupt:
+        return interrupted(trained[0])
+    except ConfigError as err:
         return fail(one_line(err))
     except OSError as err:
-        return fail(str(err))
+        return fail(one_line(err))
     print(f"wrote {path}: {args.steps} steps, final loss {format_number(result.summary['final_loss'])}, "
           f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
     return 0

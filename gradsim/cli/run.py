@@ -10,11 +10,14 @@ from gradsim.cli.common import (
     add_run_options,
     check_run_options,
     fail,
+    interrupted,
+    nonempty,
     one_line,
     prepare_output_dir,
     progress_bar,
     resolve_config,
     train_progress,
+    warn_ignored,
 )
 from gradsim.config import ConfigError
 
@@ -26,11 +29,16 @@ def register(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run", help="train headless and write data and figures to a folder",
         description="Train headless and write config.toml, metrics.csv, grad_steps.npz, summary.json "
-        "and loss/predictions/heatmap as PNG and SVG into --out.",
+        "and the figures as PNG and SVG into --out. The run starts from --preset, --config or, with "
+        "neither, the field defaults of `gradsim fields`; --set changes fields of it. The folder is "
+        "written whole under a temporary name and renamed into place at the end (an earlier run in "
+        "--out is replaced whole; a folder of other files is refused). Ctrl-C stops after the last "
+        "completed step and keeps the steps done (exit 130).",
     )
     add_config_source(p)
     add_run_options(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--out", required=True, metavar="DIR", type=nonempty("--out"),
+                   help="output folder: new, empty or an earlier run's (replaced whole)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
     p.add_argument("--tensorboard", metavar="DIR", default=None,
                    help="also log every iteration to TensorBoard in DIR (needs the tensorboard package)")
@@ -41,12 +49,15 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``gradsim run``; 0 on success (a diverging run included), 2 for bad input."""
     from gradsim.runs.folder import run_to_folder
+    from gradsim.runs.procedure import Interrupted, check_run
 
     if msg := check_run_options(args):
         return fail(msg)
     try:
         cfg = resolve_config(args.preset, args.config, args.assignments)
-    except ConfigError as err:
+        warn_ignored(cfg, args.assignments)
+        check_run(cfg, args.steps)  # the memory and the device, before anything is created
+    except (ConfigError, ValueError) as err:
         return fail(one_line(err))
     out = Path(args.out)
     if msg := prepare_output_dir(args, out):
@@ -62,14 +73,20 @@ def run(args: argparse.Namespace) -> int:
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
             result = run_to_folder(cfg, args.steps, out, figures=not args.no_figures, progress=train_progress(bar),
-                                   sinks=sinks)
-    except ConfigError as err:  # e.g. device = cuda on a machine without CUDA
+                                   sinks=sinks, stop_on_interrupt=True)
+    except Interrupted as err:
+        return interrupted(err.step)
+    except KeyboardInterrupt:
+        return interrupted(None)
+    except ConfigError as err:
         return fail(one_line(err))
     except OSError as err:
-        return fail(str(err))
+        return fail(one_line(err))
     finally:
         for sink in sinks:
             sink.close()
+    if result.interrupted_at is not None:
+        return interrupted(result.interrupted_at, kept=str(out))
     summary = result.summary
     div = summary["diverged_at"]
     note = f", diverged at step {div}" if div is not None else ""

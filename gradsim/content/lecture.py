@@ -20,6 +20,29 @@ A lecture is a TOML file::
     equation = { en = "...", zh = "..." }   # optional; a plain string is used for both
     look = { en = "...", zh = "..." }
 
+    [[step.expect]]                     # optional, any number: claims checked on the live run
+    what = "rho"                        # an expression (see below)
+    above = 1000                        # and/or below = …
+    by = 50                             # optional: held at some iteration ≤ 50 (or at = N)
+    say = { en = "...", zh = "..." }    # optional: the claim in words
+
+Live claims
+-----------
+A step prints no number measured on some other machine. ``text`` and ``look`` hold
+placeholders filled from the run on screen, updated as it trains and final at
+``stop_at``: ``{rho}``, ``{sigma_max}``, ``{gamma_sigma}``, ``{loss}``, ``{loss@0}`` (at
+iteration 0), ``{iteration}``, ``{clipped_count}``, ``{clipped_steps}``, ``{rate}`` (the
+measured per-step factor of the 'last' view), ``{last_ratio(0, -1)}`` (the 'last' view at
+t = 0 over its value at T−1), ``{last_max(0, -2)}``…, each with an optional format
+(``{loss:.3f}``, ``{rho:.3}`` for 3 significant digits; the default is 2 digits, as
+3.6·10⁴). Each claim is an expectation, shown on the lecture panel as ✓ / ✗ with its
+measured value while the step trains, so the lecturer sees at once when a machine does
+not reproduce it. Write bounds that hold by a wide margin (chaotic runs differ from one
+CPU to the next): "ρ > 1000 by iteration 50", not "ρ ≈ 36 088". The full syntax, every
+quantity and the rules of ``at`` / ``by`` are in :mod:`gradsim.content.claims`;
+:func:`gradsim.core.claims.evaluate_step` evaluates them on a run (Qt-free: a test runs
+every step of the shipped lecture headless and requires every expectation to hold).
+
 Every text exists in English and Simplified Chinese. :func:`load_lecture` checks all
 of it and raises :class:`~gradsim.config.ConfigError` naming the file, the step and
 the field, so a lecturer's own script fails before class, not during it.
@@ -35,6 +58,7 @@ from typing import Any
 
 from gradsim.config import VIEWS, ConfigError, RunConfig, field_specs, read_toml
 from gradsim.errors import Reason
+from gradsim.content.claims import Expectation, parse_expectations, split_text
 from gradsim.content.presets import list_presets
 
 __all__ = ["DEFAULT_LECTURE", "LANGUAGES", "STOP_AT_MAX", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
@@ -45,7 +69,7 @@ LANGUAGES = ("en", "zh")
 #: The lecture the app's "Open the shipped lecture" opens.
 DEFAULT_LECTURE = "rnn-gradients"
 
-_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay"}
+_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay", "expect"}
 #: Largest stop_at a step may ask for.
 STOP_AT_MAX = 10_000_000
 _TOP_KEYS = {"title", "hide", "step", "description"}
@@ -67,6 +91,8 @@ class LectureStep:
     stop_at: int | None = None
     #: Seconds between iterations while the step plays (None: the speed stays as it is).
     delay: float | None = None
+    #: Claims checked on the live run (:mod:`gradsim.content.claims`).
+    expectations: tuple[Expectation, ...] = ()
 
     def config(self) -> RunConfig:
         """The preset's config with this step's overrides (validated at load time)."""
@@ -162,6 +188,13 @@ def _parse_step(raw: Any) -> LectureStep:
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))
                               or not 0.0 <= delay <= 1.0):
         raise ConfigError("field 'delay' = %1: must be a number of seconds from 0 to 1", repr(delay))
+    for field in ("text", "look"):
+        for lang in LANGUAGES:
+            try:
+                split_text(_texts(raw.get(field), field)[lang])
+            except ConfigError as err:
+                raise err.within("field %1 (%2): %3", repr(field), lang) from None
+    expectations = parse_expectations(raw.get("expect"), stop_at if play else None, LANGUAGES)
     return LectureStep(
         preset=preset,
         overrides=dict(overrides),
@@ -173,6 +206,7 @@ def _parse_step(raw: Any) -> LectureStep:
         play=play,
         stop_at=stop_at,
         delay=None if delay is None else float(delay),
+        expectations=expectations,
     )
 
 

@@ -6,7 +6,9 @@ settings, remedies, clipping, truncation and activation apply at the next step;
 fields in :data:`gradsim.config.RESET_FIELDS` wait for :meth:`Trainer.reset`.
 A non-finite loss or gradient skips that update (the weights, the optimiser's state and
 batch norm's running statistics keep their last finite values) and the snapshot says
-``diverged``; training may go on.
+``diverged``; so does a finite gradient whose update overflows the weights or the
+optimiser's state (Adam's second moment g² overflows float32 for |g| > 1.8e19).
+Training may go on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gradsim.core.cells import GAMMA, RecurrentNet, init_network, unrolled_forwa
 from gradsim.core.remedies import apply_remedies
 from gradsim.core.snapshot import Snapshot
 from gradsim.core.tasks import make_task
+from gradsim.core.theory import SigmaTracker
 
 __all__ = ["Snapshot", "Trainer", "resolve_device", "spectrum_interval"]
 
@@ -44,18 +47,25 @@ def resolve_device(name: str) -> torch.device:
 
 
 def spectrum_interval(cfg: RunConfig) -> int:
-    """Steps between spectrum computations.
+    """Steps between the exact spectrum computations (eigenvalues for ρ, an SVD for σ_max).
 
-    Eigenvalues and σ_max of W_hh cost ~0.8 ms at H = 64 (14 % of a 5.5 ms step at
-    T = 200, B = 32) and ~27 ms at H = 256, growing ~H³ while the step grows ~H²: the
-    automatic rule computes them every step up to H = 32 and then every (H/32)² steps
-    (4 at H = 64, 64 at H = 256), keeping the cost to a few percent. Between two
-    computations a snapshot repeats the last values and says when they were taken
-    (``spectrum_step``).
+    The eigenvalues of W_hh cost ~0.8 ms at H = 64 (14 % of a 5.5 ms step at T = 200,
+    B = 32) and ~27 ms at H = 256, growing ~H³ while the step grows ~H²: the automatic
+    rule computes them every step up to H = 32 and then every (H/32)² steps (4 at H = 64,
+    64 at H = 256), keeping the cost to a few percent. Between two computations a snapshot
+    repeats the last ρ and says when it was taken (``spectrum_step``). σ_max is fresh at
+    every step whatever the interval (warm-started power iteration, O(H²); see
+    :class:`gradsim.core.theory.SigmaTracker` and ``benchmarks/bench_spectrum.py``).
     """
     if cfg.spectrum_every > 0:
         return cfg.spectrum_every
     return max(1, math.ceil((cfg.hidden_size / 32) ** 2))
+
+
+def _all_finite(tensors) -> bool:
+    """Whether every element of every tensor is finite (one sync, not one per tensor)."""
+    flags = [torch.isfinite(t).all() for t in tensors]
+    return bool(torch.stack(flags).all()) if flags else True
 
 
 def _make_optimizer(cfg: RunConfig, params) -> torch.optim.Optimizer:
@@ -182,13 +192,24 @@ class Trainer:
 
     @torch.no_grad()
     def _measure_spectrum(self) -> tuple[float, float, int]:
-        if self._step % spectrum_interval(self._cfg) == 0 or self._spectrum[2] < 0:
-            w = self._net.layers[0].weight_hh.detach().double()
+        """``(ρ, σ_max, step of ρ)`` of layer 0's W_hh before this step's update.
+
+        σ_max is measured at every step (the bound on this step's profile must come from
+        the same weights): :class:`~gradsim.core.theory.SigmaTracker`'s warm-started power
+        iteration, O(H²), exact (SVD) at the spectrum steps. ρ needs the eigenvalues,
+        O(H³), and is refreshed every :func:`spectrum_interval` steps; ``spectrum_step``
+        says when.
+        """
+        if self._spectrum[2] < 0 or self.__dict__.get("_sigma_tracker") is None:
+            self._sigma_tracker = SigmaTracker()  # a new model: no warm vector, reproducible
+        fresh = self._step % spectrum_interval(self._cfg) == 0 or self._spectrum[2] < 0
+        w = self._net.layers[0].weight_hh.detach().double()
+        sigma = self._sigma_tracker(w.cpu().numpy(), exact=fresh)
+        if fresh:
             H = self._cfg.hidden_size
             rho = max(float(torch.linalg.eigvals(b).abs().max()) for b in w.split(H, dim=0))
-            sigma = float(torch.linalg.matrix_norm(w, ord=2))
             self._spectrum = (rho, sigma, self._step)
-        return self._spectrum
+        return self._spectrum[0], sigma, self._spectrum[2]
 
     def step(self) -> Snapshot:
         """Run one training iteration and return its snapshot."""
@@ -223,8 +244,11 @@ class Trainer:
             for p, g in zip(params, grads):
                 p.grad = g
             self._opt.step()
-            if not all(bool(torch.isfinite(p).all()) for p in params):
-                # a finite gradient can still overflow the weights (huge lr): undo the step
+            if not (_all_finite(params) and _all_finite(self._opt_tensors())):
+                # a finite gradient can still overflow the weights (huge lr) or the
+                # optimiser's state (Adam's g² is inf for |g| > 1.8e19 in float32: its
+                # update is then 0/inf = 0 and those weights would never move again):
+                # undo the step, state included
                 with torch.no_grad():
                     for p, b in zip(params, backup):
                         p.copy_(b)
@@ -269,6 +293,11 @@ class Trainer:
         )
         self._step += 1
         return snap
+
+    def _opt_tensors(self) -> list[torch.Tensor]:
+        """The optimiser's floating-point state tensors (moments, momentum buffers)."""
+        return [v for st in self._opt.state.values() for v in st.values()
+                if torch.is_tensor(v) and v.is_floating_point()]
 
     # ------------------------------------------------------------------ extras
     @torch.no_grad()

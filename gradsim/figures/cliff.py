@@ -61,6 +61,7 @@ class CliffPlot(pg.GraphicsLayoutWidget):
         plots._set_title(self.plot_item, title if title is not None else
                          f"Error surface E = (σ(x<sub>{T_DEFAULT}</sub>) − 0.7)²,   "
                          f"x<sub>t</sub> = w·σ(x<sub>t−1</sub>) + b,   x<sub>0</sub> = 0.5")
+        self.title_fit = plots.FittedTitle(self.plot_item)  # shrinks a title wider than the plot
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.plot_item.addItem(self.image_item)
         self.color_bar = pg.ColorBarItem(values=(-4.0, 0.0), colorMap=plots.HEATMAP_COLORMAP,

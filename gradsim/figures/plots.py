@@ -14,11 +14,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QFont
 
+from gradsim.core.numbers import format_value
 from gradsim.core.truncation import chunk_starts
-from gradsim.figures.scale import log_magnitude
+from gradsim.figures.layout import FittedTitle, mark_reference, place_legend
+from gradsim.figures.scale import ZERO_INDEX, colour_indices, exploded_rows
 
 __all__ = ["HeatmapPlot", "LossPlot", "PredictionPlot", "ProfilePlot", "SeriesPlot", "SpectrumPlot"]
 
@@ -36,6 +38,14 @@ TICK_PT, LABEL_PT, TITLE_PT, LEGEND_PT = 11, 13, 15, 11
 WIDE_PEN_MAX_POINTS = 1000
 #: Clipping marks beyond this count are thinned evenly; a scatter of 1M symbols is too slow.
 MAX_MARKERS = 2000
+#: The rug of clipped iterations keeps at most this many marks (one per ~2 px of a wide plot).
+RUG_MARKS = 800
+#: A series of at most this many points shows a dot at each (ρ and σ_max measured every few steps).
+SERIES_MARKERS_MAX_POINTS = 300
+#: Colour of exact zeros in a heatmap (truncated BPTT, underflow): not on the colour map.
+ZERO_COLOUR = (158, 158, 158)
+#: Exploded rows of a heatmap are marked by this colour left of the image.
+EXPLODED_COLOUR = "#d62728"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -95,17 +105,31 @@ def _text_line(pos: float, angle: int, pen, text: str, position: float, anchors)
     return line
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _power_label(value: float) -> str:
-    """Return ``value`` as plain decimals when short, else as m·10ᵏ."""
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.4g}"  # 1000, not .3g's 1e+03
-    mantissa, exponent = f"{value:.1e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"
-    return power if mantissa == "1" else f"{mantissa}·{power}"
+    """A tick label: plain decimals when short, else m·10ᵏ (:func:`format_value`)."""
+    return format_value(value, 3)
+
+
+class _IterationAxis(pg.AxisItem):
+    """An axis of iteration numbers: integer ticks only, never an SI prefix ("(x0.001)")."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph API)
+        """pyqtgraph's levels without the fractional ones; 0, 1, 2 … on a short axis."""
+        levels = [(sp, [v for v in vals if float(v).is_integer()])
+                  for sp, vals in super().tickValues(minVal, maxVal, size) if sp >= 1.0]
+        levels = [(sp, vals) for sp, vals in levels if vals]
+        if not levels:
+            lo, hi = sorted((minVal, maxVal))
+            if math.isfinite(lo) and math.isfinite(hi) and hi - lo < 1e6:
+                levels = [(1.0, [float(v) for v in range(math.ceil(lo), math.floor(hi) + 1)])]
+        return levels
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        return [str(int(round(v))) for v in values]
 
 
 class _LogAxis(pg.AxisItem):
@@ -132,11 +156,23 @@ class _LogAxis(pg.AxisItem):
 
 
 class _StyledPlot(pg.PlotWidget):
-    """A PlotWidget with the slide style, a legend and an optionally log10-labelled y axis."""
+    """A PlotWidget with the slide style, a legend and an optionally log10-labelled y axis.
+
+    The legend goes to the corner of the view that covers no data (see
+    :func:`gradsim.figures.layout.place_legend`), re-checked after each change of data,
+    range or size; when no corner is free the view gets head-room above the data.  The
+    title shrinks or elides to fit (:class:`~gradsim.figures.layout.FittedTitle`).
+    """
+
+    #: Milliseconds between a change and the legend's re-placement (live plots: throttled).
+    LEGEND_DELAY_MS = 0
 
     def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", log_y: bool = False,
-                 legend_offset: tuple[int, int] = (-10, 10)):
-        super().__init__(parent=parent, background="w", axisItems={"left": _LogAxis("left")})
+                 legend_offset: tuple[int, int] = (-10, 10), x_iterations: bool = False):
+        axes = {"left": _LogAxis("left")}
+        if x_iterations:
+            axes["bottom"] = _IterationAxis("bottom")
+        super().__init__(parent=parent, background="w", axisItems=axes)
         self.setAntialiasing(True)
         _style_plot_item(self.plotItem, x_label, y_label)
         self.showGrid(x=True, y=True, alpha=0.15)
@@ -144,7 +180,71 @@ class _StyledPlot(pg.PlotWidget):
         self.legend = self.addLegend(offset=legend_offset, labelTextColor=FOREGROUND,
                                      labelTextSize=f"{LEGEND_PT}pt",
                                      brush=(255, 255, 255, 220), pen=(150, 150, 150))
+        self.legend_preference = tuple(legend_offset)
+        self.title_fit = FittedTitle(self.plotItem)
+        self._legend_timer = QTimer(self)
+        self._legend_timer.setSingleShot(True)
+        self._legend_timer.setInterval(self.LEGEND_DELAY_MS)
+        self._legend_timer.timeout.connect(self.layout_legend)
+        vb = self.plotItem.vb
+        vb.sigResized.connect(lambda _vb: self.schedule_legend())
+        vb.sigRangeChanged.connect(lambda *_a: self.schedule_legend())
         self._set_log_y(log_y)
+
+    def schedule_legend(self) -> None:
+        """Re-place the legend soon (after the pending layout and range updates)."""
+        if not self._legend_timer.isActive():
+            self._legend_timer.start()
+
+    def legend_obstacles(self) -> list[QRectF]:
+        """Rectangles in the view's coordinates the legend must keep clear of (none here)."""
+        return []
+
+    def layout_legend(self) -> None:
+        """Put the legend where it covers no data (head-room above the data if need be)."""
+        if getattr(self, "plotItem", None) is None:  # closed (PlotWidget.close drops it)
+            return
+        vb = self.plotItem.vb
+        if vb.width() <= 0 or vb.height() <= 0:
+            return
+        if getattr(vb, "_autoRangeNeedsUpdate", False) and any(vb.autoRangeEnabled()):
+            vb.updateAutoRange()
+        free = True
+        for _ in range(3):  # a head-room change moves the data: check again
+            _offset, top, free = place_legend(vb, self.legend, prefer=self.legend_preference,
+                                              obstacles=self.legend_obstacles(), corners=self.legend_corners())
+            if free or top is None or not self.make_headroom(top):
+                break
+        if not free:
+            self.legend_blocked()
+
+    def legend_blocked(self) -> None:
+        """No corner is free and no head-room can be made (a small figure): a figure's
+        legend shrinks, and if even that covers data it is left out; data come first."""
+        if self.legend.scale() > 0.7:
+            self.legend.setScale(0.7)
+            self.schedule_legend()
+        else:
+            self.legend.setVisible(False)
+
+    def legend_corners(self) -> tuple:
+        """The corners the legend may take (a figure: any; see layout.CORNERS)."""
+        from gradsim.figures.layout import CORNERS
+
+        return CORNERS
+
+    def make_headroom(self, top: float) -> bool:
+        """Raise the view's upper y to ``top``; False if the range is not ours to change."""
+        lo, _hi = self.plotItem.vb.viewRange()[1]
+        self.plotItem.vb.setYRange(lo, top, padding=0.0)
+        return True
+
+    def _data_changed(self) -> None:
+        # a figure's range follows its new data again, then the legend finds its corner
+        self.plotItem.vb.enableAutoRange()
+        self.legend.setScale(1.0)
+        self.legend.setVisible(True)
+        self.schedule_legend()
 
     def _set_log_y(self, on: bool) -> None:
         # Only the axis is in log mode: it labels view value k as 10^k.  The data items
@@ -174,8 +274,9 @@ class LossPlot(_StyledPlot):
     """Training loss over iterations on a log10 y axis, with clipping and divergence marks."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, x_label="iteration", y_label="loss", log_y=True)
+        super().__init__(parent, x_label="iteration", y_label="loss", log_y=True, x_iterations=True)
         _set_title(self.plotItem, "Training loss")
+        self.rug = ClipRug(self)
 
     def set_data(self, steps: np.ndarray, loss: np.ndarray, clipped_steps: np.ndarray | None = None,
                  diverged_step: int | None = None, baseline: float | None = None,
@@ -203,8 +304,8 @@ class LossPlot(_StyledPlot):
             raise ValueError(f"steps {steps.shape} and loss {loss.shape} differ in shape")
         x, y = _log10_finite(steps, loss)
         self._add_curve(x, y, 0, "loss", many=True)
-        if clipped_steps is not None and len(clipped_steps) and len(x):
-            self._mark_clipped(np.asarray(clipped_steps, dtype=np.float64), x, y)
+        self.rug.set_steps(np.asarray(clipped_steps if clipped_steps is not None else [], dtype=np.float64)
+                           if len(x) else np.zeros(0))
         if diverged_step is not None:
             pen = pg.mkPen(PALETTE[3], width=2)
             self.addItem(_text_line(float(diverged_step), 90, pen,
@@ -213,18 +314,76 @@ class LossPlot(_StyledPlot):
         if baseline is not None and np.isfinite(baseline) and baseline > 0:
             pen = pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
             self.addItem(_text_line(float(np.log10(baseline)), 0, pen,
-                                    f"{baseline_label} ({baseline:.3g})",
+                                    f"{baseline_label} ({format_value(baseline, 3)})",
                                     0.03, [(0, 1), (0, 1)]))
+        self._data_changed()
 
-    def _mark_clipped(self, clipped: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
-        count = len(clipped)
-        if count > MAX_MARKERS:
-            clipped = clipped[np.linspace(0, count - 1, MAX_MARKERS).astype(int)]
-        # Place each mark on the curve at the nearest plotted iteration at or before it.
-        idx = np.clip(np.searchsorted(x, clipped, side="right") - 1, 0, len(x) - 1)
-        self.addItem(pg.PlotDataItem(clipped, y[idx], pen=None, symbol="t", symbolSize=7,
-                                     symbolPen=None, symbolBrush=PALETTE[1],
-                                     name=f"gradient clipped ({count} steps)"))
+
+def thin_marks(steps: np.ndarray, bins: int = RUG_MARKS) -> np.ndarray:
+    """At most ``bins`` of ``steps`` (ascending), one per equal-width bin of their span:
+    a mark per bin is all a plot can show, and it keeps isolated events."""
+    steps = np.asarray(steps, dtype=np.float64)
+    steps = steps[np.isfinite(steps)]
+    if len(steps) <= bins:
+        return steps
+    lo, hi = float(steps.min()), float(steps.max())
+    key = np.floor((steps - lo) / max(hi - lo, 1e-12) * (bins - 1)).astype(np.int64)
+    _, first = np.unique(key, return_index=True)
+    return steps[first]
+
+
+class ClipRug:
+    """Iterations where the gradient was clipped, as a rug of thin ticks along the bottom of
+    a loss plot: marks on the curve itself (one per clipped iteration) drowned it on runs
+    that clip at almost every step.  The ticks stay at the bottom when the range moves."""
+
+    #: Height of the rug, as a fraction of the view's height, and at least this many pixels.
+    HEIGHT = 0.035
+    MIN_PX = 8.0
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.plot = plot
+        self.count = 0
+        self.item = pg.PlotDataItem(pen=pg.mkPen(PALETTE[1], width=1.5), connect="pairs", antialias=False)
+        self.item.setZValue(-5)  # under the loss curve
+        self._x = np.zeros(0)
+        self._name = ""
+        plot.plotItem.vb.sigYRangeChanged.connect(lambda *_a: self._redraw())
+        plot.plotItem.vb.sigResized.connect(lambda *_a: self._redraw())
+
+    def set_steps(self, steps: np.ndarray, name: str | None = None) -> None:
+        """Mark ``steps`` (all clipped iterations; thinned here), legend text ``name``
+        (default "gradient clipped (N steps)")."""
+        steps = np.asarray(steps, dtype=np.float64)
+        self.count = len(steps)
+        self._x = thin_marks(steps)
+        if self.item not in self.plot.plotItem.items:  # the figures' set_data clears the plot
+            self.plot.plotItem.addItem(self.item, ignoreBounds=True)
+        text = name if name is not None else f"gradient clipped ({self.count} steps)"
+        legend = self.plot.plotItem.legend
+        if legend is not None:
+            shown = any(sample.item is self.item for sample, _label in legend.items)
+            if shown and (not self.count or text != self._name):
+                legend.removeItem(self.item)
+                shown = False
+            if self.count and not shown:
+                legend.addItem(self.item, text)
+        self._name = text
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if not len(self._x):
+            self.item.setData([], [])
+            self.item.setVisible(False)
+            return
+        vb = self.plot.plotItem.vb
+        lo, hi = vb.viewRange()[1]
+        frac = max(self.HEIGHT, self.MIN_PX / vb.height()) if vb.height() > 0 else self.HEIGHT
+        top = lo + frac * (hi - lo)
+        x = np.repeat(self._x, 2)
+        y = np.tile([lo, top], len(self._x))
+        self.item.setData(x, y)
+        self.item.setVisible(True)
 
 
 class PredictionPlot(_StyledPlot):
@@ -232,6 +391,7 @@ class PredictionPlot(_StyledPlot):
 
     def __init__(self, parent=None):
         super().__init__(parent, x_label="time step t", y_label="value")
+        self.plotItem.setTitle(None)  # a title when set_data gives one
 
     def set_data(self, prediction: np.ndarray, target: np.ndarray, rollout: np.ndarray | None = None,
                  inputs: np.ndarray | None = None, title: str = "") -> None:
@@ -272,6 +432,15 @@ class PredictionPlot(_StyledPlot):
         self.addItem(pg.PlotDataItem(np.flatnonzero(has), target[has], pen=None, symbol="o",
                                      symbolSize=8, symbolPen=pg.mkPen(FOREGROUND, width=1),
                                      symbolBrush=PALETTE[1], name="target"))
+        self._data_changed()
+
+
+def heatmap_lut() -> np.ndarray:
+    """The heatmaps' 256-entry lookup table: index 0 the colour of exact zeros, 1 … 255 viridis."""
+    lut = np.empty((256, 3), np.uint8)
+    lut[0] = ZERO_COLOUR
+    lut[1:] = pg.colormap.get(HEATMAP_COLORMAP).getLookupTable(nPts=255, alpha=False)
+    return lut
 
 
 class HeatmapPlot(pg.GraphicsLayoutWidget):
@@ -280,26 +449,79 @@ class HeatmapPlot(pg.GraphicsLayoutWidget):
     Rows are iterations, newest at the top; columns are time steps.  Column t covers
     x in [t, t+1) and the row of iteration s covers y in [s, s + stride), so boundary
     lines drawn at integer x fall exactly between columns.
+
+    Exact zeros (truncated BPTT, underflow) are drawn in :data:`ZERO_COLOUR`, labelled
+    "0" under the colour bar; rows that exploded (see :func:`exploded_rows`) are marked
+    with red triangles left of the image, since one such row among hundreds is a single
+    pixel high.
     """
 
     def __init__(self, parent=None, title: str = "‖δ_t‖", *, interactive: bool = False):
         super().__init__(parent=parent)
         self.setBackground("w")
         self.setAntialiasing(True)
-        self.plot_item = self.addPlot()
+        self.plot_item = self.addPlot(axisItems={"left": _IterationAxis("left"),
+                                                 "bottom": _IterationAxis("bottom")})
         self.plot_item.setDefaultPadding(0.0)
         _style_plot_item(self.plot_item, "time step t", "iteration")
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.plot_item.addItem(self.image_item)
-        # The colour bar owns the levels; images are never auto-levelled (see set_data).
+        # The colour bar owns the levels and shows the map; the image holds colour indices
+        # (0 = exact zero) into heatmap_lut(), so the bar must not push levels onto it.
         self.color_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=HEATMAP_COLORMAP,
                                          interactive=interactive, rounding=0.1, width=22)
         self.color_bar.setImageItem(self.image_item, insert_in=self.plot_item)
+        self.color_bar.img_list = []
+        try:  # nor take the image's (0, 255) index levels for its own
+            self.image_item.sigLevelsChanged.disconnect(self.color_bar._levelsChangedHandler)
+        except (RuntimeError, TypeError, AttributeError):
+            pass
+        self.image_item.setLookupTable(heatmap_lut())
+        # the bar left its (0, 1) levels pending on the empty image: index levels instead
+        self.image_item.setLevels((0, 255))
         for side in ("left", "right", "top", "bottom"):
             _style_axis(self.color_bar.getAxis(side))
+        self.zero_patch = pg.LabelItem(justify="left")
+        self.plot_item.layout.addItem(self.zero_patch, 3, 5)
+        self._zero_pt = float(TICK_PT)
+        self.set_zero_label("exact 0")
+        self.zero_patch.setVisible(False)
+        self.exploded_marks = pg.ScatterPlotItem(symbol="t2", size=11, pen=pg.mkPen("#ffffff", width=0.8),
+                                                 brush=EXPLODED_COLOUR)
+        self.exploded_marks.setZValue(20)
+        self.plot_item.addItem(self.exploded_marks)
+        self.title_fit = FittedTitle(self.plot_item)
+        self.plot_item.vb.sigResized.connect(lambda _vb: self.fit_bar_label())
         self._tbptt_lines: list[pg.InfiniteLine] = []
         self._tbptt_key: tuple[int, int] | None = None
         self._set_titles(title)
+
+    def fit_bar_label(self) -> None:
+        """Keep the colour bar's (rotated) label within the bar's height: a long quantity
+        in presentation mode ran past the bar into the "exact 0" patch.  The label shrinks
+        to half its size at most."""
+        axis = self.color_bar.getAxis("left")
+        if not axis.labelText or axis.height() <= 0:
+            return
+        style = dict(axis.labelStyle)
+        base = LABEL_PT * getattr(self, "font_scale", 1.0)
+        size = float(str(style.get("font-size", f"{base}pt")).rstrip("pt") or base)
+        length = axis.label.boundingRect().width() - 2 * axis.label.document().documentMargin()
+        room = axis.height() - 6.0
+        want = base if length * base / max(size, 1e-6) <= room else max(0.5 * base, size * room / max(length, 1.0))
+        if abs(want - size) > 0.05:
+            style["font-size"] = f"{want:.3g}pt"
+            axis.setLabel(axis.labelText, units=axis.labelUnits or None, **style)
+
+    def set_zero_label(self, text: str, points: float | None = None) -> None:
+        """The text beside the grey patch of exact zeros (another language, a larger font)."""
+        if points is not None:
+            self._zero_pt = float(points)
+        r, g, b = ZERO_COLOUR
+        self._zero_text = text
+        self.zero_patch.setText(
+            f"<span style='background-color: rgb({r},{g},{b})'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;"
+            f"{text}", color=FOREGROUND, size=f"{self._zero_pt:g}pt")
 
     def _set_titles(self, title: str) -> None:
         self._title = title
@@ -321,11 +543,12 @@ class HeatmapPlot(pg.GraphicsLayoutWidget):
         ----------
         data : np.ndarray
             Gradient norms, shape (iterations, T), oldest iteration first.  May hold 0, nan
-            and inf; see :func:`log_magnitude` for how they are shown.
+            and inf; see :func:`colour_indices` for how they are shown.
         steps : np.ndarray, optional
             Iteration number of each row (rows may be decimated); default 0, 1, 2, ...
         levels : tuple of float, optional
-            Fixed ``(log10 low, log10 high)`` colour levels; None follows the data.
+            Fixed ``(log10 low, log10 high)`` colour levels, e.g. the same for two pictures
+            that are compared (a preset's or a lecture step's); None follows the data.
         title : str, optional
             New title; the colour bar label follows it.
         tbptt : int
@@ -345,13 +568,32 @@ class HeatmapPlot(pg.GraphicsLayoutWidget):
         self._draw_tbptt(n_steps, int(tbptt))
         if data.size == 0:  # an empty image would make pyqtgraph divide by zero
             self.image_item.clear()
+            self.exploded_marks.setData([], [])
+            self.zero_patch.setVisible(False)
+            self.plot_item.setRange(xRange=(0.0, max(n_steps, 1)), yRange=(0.0, 10.0), padding=0.0)
             return
-        image, lv = log_magnitude(data, levels)
+        image, lv = colour_indices(data, levels)
+        self.zero_patch.setVisible(bool(np.any(image == ZERO_INDEX)))
         image, y0, dy = _uniform_rows(image, steps)
-        # Levels first: the bar pushes them to the image, so the image never autoscales.
         self.color_bar.setLevels(lv)
-        self.image_item.setImage(image, autoLevels=False, levels=lv)
-        self.image_item.setRect(QRectF(0.0, y0, float(n_steps), dy * len(image)))
+        self.image_item.setImage(image, autoLevels=False, levels=(0, 255))
+        height = dy * len(image)
+        self.image_item.setRect(QRectF(0.0, y0, float(n_steps), height))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            row_max = np.max(np.log10(np.abs(data.astype(np.float64))), axis=1)
+        x_left = self.mark_exploded(steps, row_max, n_steps, dy)
+        self.plot_item.setRange(xRange=(x_left, float(n_steps)), yRange=(y0, y0 + height), padding=0.0)
+
+    def mark_exploded(self, steps: np.ndarray, row_max: np.ndarray, n_steps: int, dy: float) -> float:
+        """Mark the rows that exploded left of the image; return the view's left x."""
+        mask = exploded_rows(row_max)
+        if not mask.any():
+            self.exploded_marks.setData([], [])
+            return 0.0
+        ys = thin_marks(np.asarray(steps, dtype=np.float64)[mask] + dy / 2, 200)
+        gap = 0.035 * max(n_steps, 1)
+        self.exploded_marks.setData(np.full(len(ys), -gap / 2), ys)
+        return -gap
 
     def _draw_tbptt(self, n_steps: int, tbptt: int) -> None:
         if (n_steps, tbptt) == self._tbptt_key:
@@ -416,11 +658,23 @@ class ProfilePlot(_StyledPlot):
         self.plotItem.clear()
         _set_title(self.plotItem, title)
         profile = np.asarray(profile, dtype=np.float64).ravel()
-        self._add_curve(*_log10_finite(np.arange(len(profile)), profile), 0, "profile")
+        x, y = _log10_finite(np.arange(len(profile)), profile)
+        self._add_curve(x, y, 0, "profile")
         for i, (name, bound) in enumerate((bounds or {}).items(), start=1):
             bound = np.asarray(bound, dtype=np.float64).ravel()
-            self._add_curve(*_log10_finite(np.arange(len(bound)), bound), i, name,
-                            style=Qt.PenStyle.DashLine)
+            mark_reference(self._add_curve(*_log10_finite(np.arange(len(bound)), bound), i, name,
+                                           style=Qt.PenStyle.DashLine))
+        self._data_changed()
+        if len(y) and bounds:
+            # The bounds may run many decades beyond the measurement (10^900 in the
+            # explosion regime): the view follows the measurement, the bounds are clipped.
+            lo, hi = float(y.min()), float(y.max())
+            span = max(hi - lo, 1.0)
+            ys = [np.clip(_log10_finite(np.arange(len(b)), b)[1], lo - 3.0, hi + 3.0)
+                  for b in (np.asarray(v, dtype=np.float64).ravel() for v in bounds.values())]
+            allv = np.concatenate([y, *ys]) if ys else y
+            pad = 0.05 * span
+            self.plotItem.vb.setYRange(float(allv.min()) - pad, float(allv.max()) + pad, padding=0.0)
 
 
 class SpectrumPlot(_StyledPlot):
@@ -442,19 +696,20 @@ class SpectrumPlot(_StyledPlot):
         ev = np.asarray(eigenvalues, dtype=np.complex128).ravel()
         ev = ev[np.isfinite(ev)]
         radius = float(np.abs(ev).max()) if ev.size else float("nan")
-        _set_title(self.plotItem, f"Eigenvalues of W_hh (spectral radius {radius:.3g})")
+        _set_title(self.plotItem, f"Eigenvalues of W_hh (spectral radius ρ = {format_value(radius, 3)})")
         theta = np.linspace(0.0, 2.0 * np.pi, 361)
-        self._add_curve(np.cos(theta), np.sin(theta), 7, "unit circle", style=Qt.PenStyle.DashLine)
+        mark_reference(self._add_curve(np.cos(theta), np.sin(theta), 7, "unit circle", style=Qt.PenStyle.DashLine))
         self.addItem(pg.PlotDataItem(ev.real, ev.imag, pen=None, symbol="o", symbolSize=8,
                                      symbolPen=pg.mkPen(FOREGROUND, width=0.5),
                                      symbolBrush=PALETTE[0], name="eigenvalue"))
+        self._data_changed()
 
 
 class SeriesPlot(_StyledPlot):
     """Several named series over iterations (e.g. spectral radius and σ_max, grad norms)."""
 
     def __init__(self, parent=None, *, title: str = "", y_label: str = ""):
-        super().__init__(parent, x_label="iteration", y_label=y_label)
+        super().__init__(parent, x_label="iteration", y_label=y_label, x_iterations=True)
         _set_title(self.plotItem, title)
 
     def set_data(self, steps: np.ndarray, series: dict[str, np.ndarray], log_y: bool = False,
@@ -482,9 +737,15 @@ class SeriesPlot(_StyledPlot):
             if values.shape != steps.shape:
                 raise ValueError(f"series {name!r} has shape {values.shape}, steps {steps.shape}")
             x, y = _log10_finite(steps, values) if log_y else (steps, values)
-            self._add_curve(x, y, i, name, many=True)
+            item = self._add_curve(x, y, i, name, many=True)
+            if len(x) <= SERIES_MARKERS_MAX_POINTS:  # sparse: show every measured point
+                item.setSymbol("o")
+                item.setSymbolSize(4)
+                item.setSymbolPen(None)
+                item.setSymbolBrush(PALETTE[i % len(PALETTE)])
         if reference is not None and (not log_y or reference > 0):
             pen = pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine)
             pos = float(np.log10(reference)) if log_y else float(reference)
-            self.addItem(_text_line(pos, 0, pen, reference_label or f"{reference:g}",
+            self.addItem(_text_line(pos, 0, pen, reference_label or format_value(reference, 3),
                                     0.02, [(0, 1), (0, 1)]))
+        self._data_changed()

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["log_magnitude", "shared_levels"]
+__all__ = ["log_magnitude", "shared_levels", "colour_indices", "exploded_rows", "ZERO_INDEX", "EXPLODED_DECADES"]
+
+#: Colour index of an exact zero (truncated BPTT, underflow); the levels use 1 … 255.
+ZERO_INDEX = 0
+#: A heatmap row whose largest value lies this many decades above the median row's is "exploded".
+EXPLODED_DECADES = 3.0
 
 
 def log_magnitude(data: np.ndarray, levels: tuple[float, float] | None = None
@@ -53,3 +58,39 @@ def shared_levels(*images: np.ndarray) -> tuple[float, float]:
         return -1.0, 1.0
     _, levels = log_magnitude(np.concatenate(parts)[None, :])
     return levels
+
+
+def colour_indices(data: np.ndarray, levels: tuple[float, float] | None = None
+                   ) -> tuple[np.ndarray, tuple[float, float]]:
+    """Return ``(uint8 colour indices, levels)`` of ``log10 |data|``.
+
+    Index :data:`ZERO_INDEX` (0) is an exact zero, so that it has its own colour rather than
+    the lowest level's (10⁻²⁰ and "no gradient at all" are different facts); 1 … 255 span the
+    levels, values beyond them take the end colours; nan and ±inf (overflow) take 255.
+    ``levels`` as in :func:`log_magnitude`.
+    """
+    data = np.asarray(data)
+    image, (lo, hi) = log_magnitude(data, levels)
+    idx = np.subtract(image, lo, dtype=np.float32)
+    idx *= 254.0 / (hi - lo)
+    idx += 1.0
+    np.clip(idx, 1.0, 255.0, out=idx)
+    out = np.rint(idx).astype(np.uint8)
+    out[np.asarray(data) == 0] = ZERO_INDEX
+    return out, (lo, hi)
+
+
+def exploded_rows(row_max: np.ndarray, decades: float = EXPLODED_DECADES) -> np.ndarray:
+    """Which rows exploded: their largest log10 value is non-finite (overflow) or lies
+    ``decades`` above the median row's; an array of bool.
+
+    ``row_max`` holds each row's largest log10 |value| (−inf for an all-zero row).  On the
+    ``exploding`` preset the explosion lives in the first few rows of hundreds: one pixel
+    high, invisible in the image itself, so the plots mark these rows beside it.
+    """
+    row_max = np.asarray(row_max, dtype=np.float64)
+    finite = row_max[np.isfinite(row_max)]
+    over = np.isnan(row_max) | (row_max == np.inf)
+    if finite.size < 4:
+        return over
+    return over | (row_max >= float(np.median(finite)) + decades)

@@ -35,7 +35,7 @@ import numpy as np
 
 from gradsim.config import RunConfig
 from gradsim.errors import Message
-from gradsim.fileio import WriteError, temp_beside, write_error
+from gradsim.fileio import WriteError, temp_beside, write_error, write_failure
 
 __all__ = [
     "DEFAULT_FPS", "DEFAULT_SIZE", "MAX_FRAMES", "FORMATS",
@@ -522,6 +522,27 @@ def check_size(size: Sequence[int]) -> None:
 
 
 # --------------------------------------------------------------------------- writing
+def _mp4_complete(path: str | os.PathLike[str]) -> bool:
+    """Whether an MP4 file's top-level boxes are whole and include the index (``moov``)."""
+    size = os.path.getsize(path)
+    seen = set()
+    with open(path, "rb") as fh:
+        pos = 0
+        while pos + 8 <= size:
+            fh.seek(pos)
+            head = fh.read(16)
+            length, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            if length == 1 and len(head) == 16:
+                length = int.from_bytes(head[8:16], "big")
+            elif length == 0:
+                length = size - pos
+            if length < 8 or pos + length > size:
+                return False
+            seen.add(kind)
+            pos += length
+    return pos == size and b"moov" in seen
+
+
 class AnimationWriter:
     """Streams RGB frames into a GIF or MP4, chosen by the suffix; atomic.
 
@@ -631,7 +652,10 @@ class AnimationWriter:
             try:
                 self._ffmpeg = imageio.get_writer(
                     self._tmp, format="FFMPEG", mode="I", fps=self.fps, codec="libx264",
-                    pixelformat="yuv420p", quality=None, macro_block_size=2, ffmpeg_log_level="error",
+                    pixelformat="yuv420p", quality=None, macro_block_size=2,
+                    # quiet: ffmpeg writes to the terminal itself (a full disk gave 9 lines);
+                    # failures are found and said in one line here (_ffmpeg_reason, _mp4_complete)
+                    ffmpeg_log_level="quiet",
                     output_params=["-crf", str(MP4_CRF), "-preset", "medium", "-tune", "animation",
                                    "-movflags", "+faststart"])
             except Exception as exc:  # noqa: BLE001 - imageio raises several kinds
@@ -639,7 +663,16 @@ class AnimationWriter:
         try:
             self._ffmpeg.append_data(frame)
         except OSError as exc:  # ffmpeg died, e.g. the disk filled up
-            raise self._error(exc) from exc
+            raise self._error(self._ffmpeg_reason(exc)) from None
+
+    def _ffmpeg_reason(self, exc: BaseException) -> "str | Message":
+        """One line for a dead ffmpeg: the reason a write fails here now (a full disk), else
+        the last line of its message (not the pages of log imageio puts in it)."""
+        why = write_failure(self._tmp.parent)
+        if why is not None:
+            return why
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        return Message("ffmpeg stopped (%1)", (lines[0] if lines else type(exc).__name__,))
 
     def close(self) -> Path:
         """Finish the file and move it into place; return its path."""
@@ -655,11 +688,16 @@ class AnimationWriter:
                 try:
                     writer.close()
                 except OSError as exc:
-                    raise self._error(exc) from exc
+                    raise self._error(self._ffmpeg_reason(exc)) from None
             else:
                 self._write_gif()
             if os.path.getsize(self._tmp) == 0:
                 raise self._error("the encoder wrote an empty file")
+            if self.format == ".mp4" and not _mp4_complete(self._tmp):
+                # imageio does not check ffmpeg's exit status: a trailer that could not be
+                # written (a full disk) leaves a file without its index
+                why = write_failure(self._tmp.parent)
+                raise self._error(why if why is not None else "the encoder wrote an incomplete file")
             try:
                 os.replace(self._tmp, self.path)
             except OSError as exc:

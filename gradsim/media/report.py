@@ -32,7 +32,7 @@ import numpy as np
 
 from gradsim.config import FIELD_GROUPS, RunConfig, field_specs
 from gradsim.core.history import run_summary
-from gradsim.fileio import WriteError, atomic_path, temp_beside, write_error
+from gradsim.fileio import WriteError, atomic_path, temp_beside, write_error, write_failure
 
 __all__ = ["FORMATS", "FIGURE_NAMES", "write_report", "render_figures", "build_html"]
 
@@ -434,7 +434,9 @@ def _write_pdf(path: Path, document_html: str) -> None:
             painter.end()
         del writer  # QPdfWriter finishes the file when it goes
         if os.path.getsize(tmp) == 0:
-            raise _error(path, "Qt wrote an empty PDF")
+            # Qt does not say why; a full disk is the usual reason, and the probe says so
+            why = write_failure(tmp.parent)
+            raise _error(path, why if why is not None else "Qt wrote an empty PDF")
 
 
 def write_report(out_path: str | Path, cfg: RunConfig, history, last_snapshot, summary: Mapping[str, Any], *,

@@ -19,34 +19,66 @@ import numpy as np
 
 from gradsim.config import RunConfig
 from gradsim.figures.scale import shared_levels
-from gradsim.fileio import atomic_write_text
-from gradsim.runs.folder import MetricsWriter, check_writable_dir, json_safe, write_outputs
+from gradsim.fileio import atomic_folder, atomic_write_text
+from gradsim.runs.folder import MetricsWriter, check_out_folder, check_writable_dir, json_safe, write_outputs
 from gradsim.runs.lockstep import run_labels
 from gradsim.runs.procedure import train_lockstep
 from gradsim.versions import versions
 
-__all__ = ["compare_to_folder"]
+__all__ = ["compare_to_folder", "COMPARE_FILES"]
 
+
+
+#: What a comparison folder holds.
+COMPARE_FILES = ("a", "b", "compare.png", "compare.svg", "summary.json")
 
 
 def compare_to_folder(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, out: str | Path, *, view: str = "last",
-                      figures: bool = True, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                      figures: bool = True, progress: Callable[[int, int], None] | None = None,
+                      stop_on_interrupt: bool = False) -> dict[str, Any]:
     """Train both runs ``steps`` iterations in lockstep and write every file; return the summary.
 
+    As :func:`gradsim.runs.folder.run_to_folder`: everything is checked before anything is
+    created, the folder is written under a temporary name and renamed into place whole, and
+    with ``stop_on_interrupt`` Ctrl-C keeps the completed steps (``summary["interrupted_at"]``)
+    or raises :class:`~gradsim.runs.procedure.Interrupted` leaving ``out`` as it was.
     Raises ConfigError when the runs cannot share batches or cannot run here, OSError
     naming the file that could not be written.
     """
-    out = Path(out)
+    from gradsim.runs.procedure import Interrupted, check_run
+
+    steps = check_run(cfg_a, steps, runs=2)
+    check_run(cfg_b, steps, runs=2)
+    check_out_folder(out, COMPARE_FILES)
+    done: list[int] = []
+    try:
+        with atomic_folder(out) as tmp:
+            return _compare_into(tmp, cfg_a, cfg_b, steps, view, figures, progress, stop_on_interrupt, done)
+    except Interrupted:
+        raise
+    except KeyboardInterrupt:
+        raise Interrupted(done[0] if done else None) from None
+
+
+def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, view: str, figures: bool,
+                  progress: Callable[[int, int], None] | None, stop_on_interrupt: bool, done: list[int]
+                  ) -> dict[str, Any]:
+    from gradsim.runs.procedure import Interrupted
+
     dirs = [check_writable_dir(out / "a"), check_writable_dir(out / "b")]
     diff = cfg_a.diff(cfg_b)
     labels = run_labels(diff)
     with MetricsWriter(dirs[0] / "metrics.csv") as ma, MetricsWriter(dirs[1] / "metrics.csv") as mb:
-        results = train_lockstep(cfg_a, cfg_b, steps, sinks_a=[ma], sinks_b=[mb], progress=progress)
+        results = train_lockstep(cfg_a, cfg_b, steps, sinks_a=[ma], sinks_b=[mb], progress=progress,
+                                 stop_on_interrupt=stop_on_interrupt)
+    done.append(results[0].history.count)
+    if results[0].interrupted_at == 0:
+        raise Interrupted(0)
     wall = results[0].summary["wall_seconds"]
     for i, r in enumerate(results):
         extra = {**r.summary, "compare_role": "AB"[i], "compare_label": labels[i]}
         write_outputs(dirs[i], r.config, r.histories, r.last, summary_extra=extra, rollout=r.rollout,
-                      metrics_written=True, figures=figures)
+                      metrics_written=True, figures=figures, eigenvalues=r.eigenvalues)
     h_a, h_b = results[0].history, results[1].history
     levels = shared_levels(h_a.views[view].data, h_b.views[view].data)
     summary: dict[str, Any] = {
@@ -58,6 +90,8 @@ def compare_to_folder(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, out: str |
         "heatmap_levels_log10": list(levels),
         "wall_seconds": wall,
     }
+    if results[0].interrupted_at is not None:
+        summary["interrupted_at"] = results[0].interrupted_at
     for i, key in enumerate("ab"):
         r = results[i]
         snap = r.last

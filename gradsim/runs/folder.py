@@ -13,11 +13,21 @@ app's Export → All.
 ``summary.json``
     final loss, steps, wall seconds, steps per second (training loop only),
     ``diverged_at``, versions of python / torch / numpy / Qt
-``loss``, ``predictions``, ``heatmap`` as ``.png`` and ``.svg``
+``loss``, ``predictions``, ``heatmap``, ``profile`` (the newest per-step profile with its
+bound), ``spectrum`` (eigenvalues of W_hh), ``spectral`` (ρ and σ_max over the run), each as
+``.png`` and ``.svg``
+
+:func:`run_to_folder` writes the whole folder under a temporary name beside ``out`` and
+renames it into place when complete: ``out`` is the old run, whole, or the new one,
+whole; a failure or Ctrl-C removes what the run created and nothing else. Everything that
+can refuse the run (the config, the steps, the memory, the device, the path) is checked
+before anything is created. :func:`write_outputs` (the app's Export → All) writes file
+by file, ``summary.json`` last, and removes the files it created when one fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -30,7 +40,8 @@ import numpy as np
 from gradsim.config import RunConfig, config_to_toml
 from gradsim.core.history import History
 from gradsim.core.snapshot import Snapshot
-from gradsim.fileio import WriteError, atomic_write_bytes
+from gradsim.errors import Reason
+from gradsim.fileio import WriteError, atomic_folder, atomic_write_bytes, write_error
 from gradsim.versions import versions
 
 if TYPE_CHECKING:
@@ -43,6 +54,7 @@ __all__ = [
     "versions",
     "write_outputs",
     "check_writable_dir",
+    "check_out_folder",
     "OUTPUT_FILES",
     "run_to_folder",
 ]
@@ -54,7 +66,7 @@ METRIC_COLUMNS = [
     "spectrum_step", "diverged", "step_seconds",
 ]
 
-FIGURES = ("loss", "predictions", "heatmap")
+FIGURES = ("loss", "predictions", "heatmap", "profile", "spectrum", "spectral")  # figures.run.RUN_FIGURES
 OUTPUT_FILES = (
     ["config.toml", "metrics.csv", "grad_steps.npz", "summary.json"]
     + [f"{f}.png" for f in FIGURES]
@@ -82,31 +94,79 @@ def metrics_row(snap: Snapshot) -> dict[str, Any]:
 
 
 class MetricsWriter:
-    """Streams metrics.csv rows to disk as training goes (memory stays flat)."""
+    """Streams metrics.csv rows to disk as training goes (memory stays flat).
+
+    A failed write (a full disk) raises :class:`~gradsim.fileio.WriteError` naming the file."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._fh = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        try:
+            # line-buffered: a row is on disk when its step is done (a write per step, ~µs)
+            self._fh = open(self.path, "w", newline="", encoding="utf-8", buffering=1)  # noqa: SIM115 - close()
+        except OSError as err:
+            raise write_error(self.path, err) from None
         self._writer: csv.DictWriter | None = None
 
     def write(self, row: Mapping[str, Any]) -> None:
-        if self._writer is None:
-            self._writer = csv.DictWriter(self._fh, fieldnames=list(row))
-            self._writer.writeheader()
-        self._writer.writerow(row)
+        try:
+            if self._writer is None:
+                self._writer = csv.DictWriter(self._fh, fieldnames=list(row))
+                self._writer.writeheader()
+            self._writer.writerow(row)
+        except OSError as err:
+            raise write_error(self.path, err) from None
 
     def __call__(self, snap: Snapshot) -> None:
         """A run-procedure sink: one row per snapshot."""
         self.write(metrics_row(snap))
 
     def close(self) -> None:
-        self._fh.close()
+        try:
+            self._fh.close()  # flushes: a full disk may only show here
+        except OSError as err:
+            raise write_error(self.path, err) from None
 
     def __enter__(self) -> "MetricsWriter":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # already failing: the first error is the one to report
+            with contextlib.suppress(OSError):
+                self._fh.close()
+
+
+#: What a run folder may hold besides OUTPUT_FILES (a comparison's folder, leftovers of an
+#: interrupted write): a folder holding anything else is not replaced.
+_RUN_EXTRAS = frozenset({"a", "b", "compare.png", "compare.svg", "model.json", ".gradsim-write-test"})
+
+
+def check_out_folder(path: str | Path, names: Iterable[str] = OUTPUT_FILES) -> Path:
+    """Before anything is created: ``path`` is absent, an empty folder or a folder of an
+    earlier run (only ``names`` and gradsim's own files in it), which a new run may replace
+    whole. Raises WriteError naming ``path`` otherwise (a file, a folder of other files)."""
+    p = Path(path)
+    if str(path) == "":
+        raise WriteError(p, Reason("no folder given"), "output folder")
+    try:
+        if not p.exists():
+            return p
+        if not p.is_dir():
+            raise WriteError(p, Reason("not a folder"), "output folder")
+    except WriteError:
+        raise
+    except OSError as err:  # a name too long, a loop of links
+        raise write_error(p, err, "output folder") from None
+    allowed = set(names) | _RUN_EXTRAS
+    try:
+        foreign = sorted(e.name for e in p.iterdir() if e.name not in allowed and not e.name.startswith(".gradsim-"))
+    except OSError as err:
+        raise write_error(p, err, "output folder") from None
+    if foreign:
+        raise WriteError(p, Reason("holds files that are not a gradsim run (choose an empty or new folder)"),
+                         "output folder")
+    return p
 
 
 def check_writable_dir(path: str | Path) -> Path:
@@ -172,6 +232,7 @@ def write_outputs(
     rollout: np.ndarray | None = None,
     metrics_written: bool = False,
     figures: bool = True,
+    eigenvalues: np.ndarray | None = None,
 ) -> list[Path]:
     """Write every output file into ``out_dir`` (atomically, file by file).
 
@@ -184,7 +245,9 @@ def write_outputs(
         (the CLI does, one row per iteration); otherwise it is written from the
         history's scalar rows.
     figures
-        Also render loss / predictions / heatmap as PNG and SVG (needs Qt).
+        Also render the figures (:data:`FIGURES`) as PNG and SVG (needs Qt).
+    eigenvalues
+        Layer 0's eigenvalues of W_hh at the end, for the spectrum figure.
 
     Returns
     -------
@@ -193,8 +256,26 @@ def write_outputs(
     """
     out = check_writable_dir(out_dir)
     histories = history if isinstance(history, list) else [history]
-    h0 = histories[0]
     written: list[Path] = []
+    before = {e.name for e in out.iterdir()}
+    try:
+        return _write_all(out, written, cfg, histories, last_snapshot, summary_extra, rollout, metrics_written,
+                          figures, eigenvalues)
+    except BaseException:
+        # a half-written set looks complete to a reader: take back what this call created
+        # (files that were there before were replaced atomically, or are still the old ones)
+        with contextlib.suppress(OSError):
+            for entry in out.iterdir():
+                if entry.name not in before and entry.name in OUTPUT_FILES:
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+        raise
+
+
+def _write_all(out: Path, written: list[Path], cfg: RunConfig, histories: list[History],
+               last_snapshot: Snapshot | None, summary_extra: Mapping[str, Any] | None, rollout: np.ndarray | None,
+               metrics_written: bool, figures: bool, eigenvalues: np.ndarray | None) -> list[Path]:
+    h0 = histories[0]
 
     def _put(name: str, data: bytes | str) -> None:
         path = out / name
@@ -220,31 +301,51 @@ def write_outputs(
         "versions": versions(),
     }
     summary.update(summary_extra or {})
-    _put("summary.json", json.dumps(json_safe(summary), indent=2) + "\n")
     if figures:
         from gradsim.figures.run import render_run_figures
 
-        written += render_run_figures(out, cfg, h0, last_snapshot, rollout=rollout)
+        written += render_run_figures(out, cfg, h0, last_snapshot, rollout=rollout, eigenvalues=eigenvalues)
+    # last: a folder with summary.json is complete
+    _put("summary.json", json.dumps(json_safe(summary), indent=2) + "\n")
     return written
 
 
 def run_to_folder(cfg: RunConfig, steps: int, out: str | Path, *, figures: bool = True,
                   progress: "Callable[[int, int], None] | None" = None,
-                  sinks: "Iterable[Callable[[Snapshot], None]]" = ()) -> "RunResult":
+                  sinks: "Iterable[Callable[[Snapshot], None]]" = (), stop_on_interrupt: bool = False
+                  ) -> "RunResult":
     """Train ``cfg`` for ``steps`` iterations with :func:`gradsim.runs.procedure.train` and write
     the whole run folder into ``out`` (metrics.csv streamed as training goes); every snapshot
     also goes to ``sinks`` (e.g. a :class:`gradsim.runs.tensorboard.TensorBoardWriter`).
 
-    ``out`` is proved writable before training. Returns the :class:`RunResult`; raises
-    ConfigError when the config cannot run here and OSError naming the file that failed.
+    Everything is checked before anything is created (:func:`gradsim.runs.procedure.check_run`,
+    :func:`check_out_folder`); the folder is written under a temporary name beside ``out``
+    and takes ``out``'s place only when complete (an earlier run there is replaced whole).
+    With ``stop_on_interrupt``, Ctrl-C ends training after the last completed step N and the
+    folder holds steps 0 … N−1 (``result.interrupted_at`` = N, also in summary.json); a Ctrl-C
+    before the first step or while writing raises :class:`~gradsim.runs.procedure.Interrupted`
+    and leaves ``out`` as it was. Returns the :class:`RunResult`; raises ConfigError when the
+    config cannot run here, ValueError for bad ``steps`` and OSError naming the file that failed.
     """
-    from gradsim.runs.procedure import train
+    from gradsim.runs.procedure import Interrupted, check_run, train
 
-    out = check_writable_dir(out)
-    with MetricsWriter(out / "metrics.csv") as metrics:
-        result = train(cfg, steps, sinks=[metrics, *sinks], progress=progress)
-    write_outputs(out, cfg, result.histories, result.last, summary_extra=result.summary, rollout=result.rollout,
-                  metrics_written=True, figures=figures)
+    steps = check_run(cfg, steps)
+    check_out_folder(out)
+    result = None
+    try:
+        with atomic_folder(out) as tmp:
+            with MetricsWriter(tmp / "metrics.csv") as metrics:
+                result = train(cfg, steps, sinks=[metrics, *sinks], progress=progress,
+                               stop_on_interrupt=stop_on_interrupt)
+            if result.interrupted_at == 0:
+                raise Interrupted(0)  # nothing to keep: the folder is not created
+            write_outputs(tmp, cfg, result.histories, result.last, summary_extra=result.summary,
+                          rollout=result.rollout, metrics_written=True, figures=figures,
+                          eigenvalues=result.eigenvalues)
+    except Interrupted:
+        raise
+    except KeyboardInterrupt:
+        raise Interrupted(None if result is None else result.history.count) from None
     return result
 
 

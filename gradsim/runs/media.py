@@ -14,7 +14,7 @@ from gradsim.media.animation import (
     DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_HOLD, DEFAULT_SIZE, AnimationWriter, FrameRecorder, history_frames,
     write_frames,
 )
-from gradsim.runs.procedure import RunResult, check_steps, train
+from gradsim.runs.procedure import RunResult, check_run, train
 
 __all__ = ["animate_run", "report_run"]
 
@@ -33,7 +33,7 @@ def animate_run(cfg: RunConfig, steps: int, out_path: str | Path, fps: int = DEF
     Raises ConfigError if the config cannot run here, OSError naming the file if it cannot
     be written (checked before training), ValueError for bad arguments.
     """
-    steps = check_steps(steps)
+    steps = check_run(cfg, steps)  # the memory and the device, before the file is opened
     recorder = FrameRecorder(cfg, size=size, max_frames=max_frames, view=view, title=title, total_steps=steps)
     # Opened first: an unwritable path fails before minutes of training.
     writer = AnimationWriter(out_path, fps, hold_last=hold_last)
@@ -56,6 +56,7 @@ def report_run(cfg: RunConfig, steps: int, out_path: str | Path, *, title: str |
     from gradsim.media.report import check_writable, write_report
 
     out_path = Path(out_path)
+    steps = check_run(cfg, steps)
     check_writable(out_path)
     result = train(cfg, steps, progress=progress)
     path = write_report(out_path, cfg, result.histories, result.last, result.summary,

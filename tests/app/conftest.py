@@ -50,7 +50,9 @@ def _no_dangling_workers():
     """Fail a test that leaves a worker thread or a training process running (after its
     own fixtures are torn down: autouse fixtures are set up first, torn down last)."""
     yield
-    deadline = time.monotonic() + 1.0
+    # A hang guard, not a speed claim: on a loaded machine a worker still importing torch
+    # or building its first model ends a few seconds after the window closed.
+    deadline = time.monotonic() + 60.0
     threads, children = _busy_workers()
     while (threads or children) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -118,3 +120,44 @@ def wait_ready(qtbot, session, timeout: int = 15000) -> None:
 @pytest.fixture
 def ready():
     return wait_ready
+
+
+def round_trip(qtbot, session, timeout: int = 30000) -> None:
+    """Wait until the loop has handled every command sent before this call and all its
+    messages up to then have arrived: a no-op config command goes to the loop, and its
+    answer comes back behind them (messages keep their order). An event, not a sleep.
+
+    To show that nothing more happens (no step after a pause): ``round_trip``, note the
+    iteration, ``round_trip`` twice more; a loop still training would have sent a step
+    between the two answers."""
+    from gradsim.runs.live.protocol import Command, ConfigMsg
+
+    seq = session._next_seq()
+    answered: list = []
+
+    def on_batch(batch) -> None:
+        if any(isinstance(m, ConfigMsg) and m.seq >= seq for m in batch):
+            answered.append(seq)
+
+    backend = session.backend
+    backend.batch.connect(on_batch)  # after the session's own slot: it has ingested the batch by then
+    try:
+        backend.send(Command.apply(seq, session.config))
+        qtbot.waitUntil(lambda: bool(answered), timeout=timeout)
+    finally:
+        backend.batch.disconnect(on_batch)
+
+
+def assert_settled(qtbot, session) -> int:
+    """Round trips proving the loop has stopped stepping; returns the settled iteration."""
+    round_trip(qtbot, session)
+    settled = session.iteration
+    round_trip(qtbot, session)
+    round_trip(qtbot, session)
+    assert session.iteration == settled, "the loop went on training"
+    return settled
+
+
+@pytest.fixture
+def settled():
+    return assert_settled

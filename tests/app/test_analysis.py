@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pytest
 from app_configs import SMALL
+from PySide6.QtCore import Qt
 
 from gradsim.config import RunConfig
 
@@ -56,11 +57,25 @@ def test_theory_badge_vanishing_with_both_curves(qtbot, make_window):
     prof = w.plots.profile
     assert prof.badge.isVisible() and "vanishing" in prof.badge.text()
     names = [k for k in prof._items if k.startswith("bound")]
-    assert len(names) == 2  # (γλ₁)^(T−1−t) and ρ^(T−1−t)
+    assert len(names) == 3  # (γλ₁)^(T−1−t), ρ^(T−1−t) and the fitted measured rate
+    assert "measured" in prof.badge.text() and "γσ_max" in prof.badge.text()
     last = w.session.last.views["last"][0]
     x, y = prof._items["bound0"].getData()
     # anchored at the measured last value
     assert x[-1] == len(last) - 1 and y[-1] == pytest.approx(np.log10(last[-1]))
+
+
+def test_theory_badge_names_the_measured_regime_first_and_is_red_only_when_it_explodes(qtbot, make_window):
+    # issue 9: the bound allows growth (γσ_max > 1) while every plot vanishes: no red alarm
+    w = make_window(activation="tanh", init="xavier", optimizer="sgd", lr=0.001)  # σ_max ≈ 1.8, measured ×0.8
+    _steps(qtbot, w, 2)
+    prof, panel = w.plots.profile, w.plots
+    assert prof.badge.text().startswith("vanishing, measured ×") and "the bound allows growth" in prof.badge.text()
+    assert prof._badge_kind == "vanishing"
+    from gradsim.core.theory import measured_rate, theory_from_spectrum
+    explode = measured_rate(1.5 ** (np.arange(20)[::-1] * 1.0))
+    text, kind, _ = panel.badge(theory_from_spectrum(2.0, 1.5, "tanh", 20), explode)
+    assert text.startswith("exploding, measured ×1.5/step") and kind == "explosion_possible"
 
 
 def test_theory_badge_lstm_does_not_apply_and_draws_no_bound(qtbot, make_window):
@@ -68,7 +83,8 @@ def test_theory_badge_lstm_does_not_apply_and_draws_no_bound(qtbot, make_window)
     _steps(qtbot, w, 2)
     prof = w.plots.profile
     assert prof.badge.isVisible() and "does not apply" in prof.badge.text()
-    assert not [k for k in prof._items if k.startswith("bound")]
+    # no theory curve; the measured rate applies to any cell and is the only dashed line
+    assert [n.split(",")[0] for n in prof._bound_names] == ["measured rate"]
 
 
 # ------------------------------------------------------------------ compare
@@ -91,7 +107,7 @@ def test_compare_window_trains_in_lockstep_with_shared_levels(qtbot):
     from gradsim.app.compare_window import CompareWindow
 
     cfg = RunConfig(**SMALL)
-    win = CompareWindow(cfg, cfg.replace(clip="norm", clip_threshold=0.01), steps=25)
+    win = CompareWindow(cfg, cfg.replace(clip="norm", clip_threshold=0.01), steps=25, backend="thread")
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.stopped, timeout=20000):
@@ -109,7 +125,7 @@ def test_compare_window_close_mid_run_stops_worker(qtbot):
     from gradsim.app.compare_window import CompareWindow
 
     cfg = RunConfig(**SMALL)
-    win = CompareWindow(cfg, cfg.replace(cell="lstm"), steps=100_000)
+    win = CompareWindow(cfg, cfg.replace(cell="lstm"), steps=100_000, backend="thread")
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.step_counts[0] >= 3, timeout=15000)
@@ -119,8 +135,34 @@ def test_compare_window_close_mid_run_stops_worker(qtbot):
     assert not win.running
 
 
+def test_compare_window_trains_in_a_child_process_and_pauses(qtbot, monkeypatch):
+    """The default backend: A and B train in a child process (on a thread of the GUI
+    process they ran at ~3 % of `gradsim compare`'s speed); pause holds it, close stops it."""
+    import os
+
+    from gradsim.app import busy
+    from gradsim.app.compare_window import CompareWindow
+
+    monkeypatch.delenv("GRADSIM_BACKEND", raising=False)
+    monkeypatch.setattr(busy, "BUSY_SECONDS", 0.0)  # the start-up counts as a slow first step
+    cfg = RunConfig(**SMALL)
+    win = CompareWindow(cfg, cfg.replace(clip="norm"), steps=100_000)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.backend == "process" and win._channel.pid not in (None, os.getpid())
+    win.redraw()
+    assert "first iteration takes ~" in win.status.text()
+    qtbot.waitUntil(lambda: win.step_counts[0] >= 3, timeout=90000)  # a spawn imports torch: slow on a busy machine
+    assert win.step_counts[0] == win.step_counts[1]
+    qtbot.mouseClick(win.play_button, Qt.MouseButton.LeftButton)
+    assert win.paused and "paused" in win.status.text()
+    win.close()
+    assert not win.running and win._channel is None
+
+
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints", "This plugin does not support raise")  # offscreen: windows are raised on a desktop
-def test_analysis_menu_opens_windows_and_main_close_stops_them(qtbot, make_window):
+def test_analysis_menu_opens_windows_and_main_close_stops_them(qtbot, make_window, monkeypatch):
+    monkeypatch.setenv("GRADSIM_BACKEND", "thread")  # no process start-up: this test is about the menu
     w = make_window()
     titles = [a.text() for a in w.menuBar().actions()]
     assert "&Analysis" in titles
@@ -164,6 +206,24 @@ def test_cliff_unclipped_leaves_frame_clipped_stays_bounded(qtbot):
     win.toggle_play(False)
     win.reset()
     assert all(not d.steps for d in win.descents.values())
+    win.close()
+
+
+def test_cliff_play_button_plays_and_pauses(qtbot):
+    """The real button, clicked: clicked(checked=False) once switched Play off at once."""
+    from gradsim.app.cliff_window import CliffWindow
+
+    win = CliffWindow(surface_n=40)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.mouseClick(win.play_button, Qt.MouseButton.LeftButton)
+    assert win.playing and win.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: len(win.descents["norm"].steps) >= 3, timeout=5000)
+    qtbot.mouseClick(win.play_button, Qt.MouseButton.LeftButton)
+    assert not win.playing and win.play_button.text() == "Play"
+    n = len(win.descents["norm"].steps)
+    qtbot.mouseClick(win.step_button, Qt.MouseButton.LeftButton)
+    assert len(win.descents["norm"].steps) == n + 1
     win.close()
 
 

@@ -69,7 +69,8 @@ def test_a_new_run_shows_its_own_extent_before_the_first_iteration(qtbot, make_w
     w.session.step()
     qtbot.waitUntil(lambda: w.session.iteration >= 1, timeout=15000)
     w.session.set_config(w.session.config.replace(seq_len=3), reset=True)
-    qtbot.waitUntil(lambda: w.session.run_info.config.seq_len == 3, timeout=15000)
+    qtbot.waitUntil(lambda: w.session.run_info is not None and w.session.run_info.config.seq_len == 3,
+                    timeout=15000)
     QApplication.processEvents()
     x0, x1 = w.plots.profile.plotItem.vb.viewRange()[0]
     assert x1 < 5, (x0, x1)  # 0 … 2 with margins, not 0 … 39 of the last run

@@ -4,7 +4,6 @@ exact gradients, and the descent that flies off the wall unless clipped."""
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -63,11 +62,9 @@ def test_gradient_matches_finite_differences_off_the_wall():
         assert float(gb) == pytest.approx(float(fb), rel=1e-5, abs=1e-10)
 
 
-def test_surface_is_vectorised_fast_and_oriented():
-    error_surface(n=10)  # warm-up
-    t0 = time.perf_counter()
+def test_surface_is_vectorised_and_oriented():
+    # how fast (40 000 evaluations of 50 steps: ~10 ms): benchmarks/bench_speed_claims.py
     W, B, E = error_surface(SURFACE_RANGE[0], SURFACE_RANGE[1], 200)
-    assert time.perf_counter() - t0 < 0.5  # 40 000 evaluations of 50 steps: ~10 ms
     assert W.shape == B.shape == E.shape == (200, 200) and E.dtype == np.float64
     assert W[0, 0] == SURFACE_RANGE[0][0] and W[0, -1] == SURFACE_RANGE[0][1]  # w along columns
     assert B[0, 0] == SURFACE_RANGE[1][0] and B[-1, 0] == SURFACE_RANGE[1][1]  # b along rows

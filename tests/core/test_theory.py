@@ -198,3 +198,97 @@ def test_spectrum_matches_the_trainers_snapshot():
     assert th.spectral_radius == pytest.approx(snap.spectral_radius, rel=1e-10)
     d = th.to_dict()
     assert d["gamma_sigma"] == pytest.approx(th.sigma_max) and d["badge"] == th.badge
+
+
+# --------------------------------------------------------------------------- the measured rate
+from gradsim.core.theory import SigmaTracker, measured_rate  # noqa: E402
+
+
+@pytest.mark.parametrize("factor", [0.3, 0.71, 1.0, 1.25])
+def test_measured_rate_recovers_a_geometric_profile(factor):
+    T = 80
+    y = factor ** (T - 1 - np.arange(T, dtype=np.float64))
+    r = measured_rate(y)
+    assert r.factor == pytest.approx(factor, rel=1e-9)
+    expected = "vanishing" if factor < 0.9 else "exploding" if factor > 1.1 else "stable"
+    assert r.regime == expected
+    line = r.line(T)
+    fitted = np.isfinite(line)
+    np.testing.assert_allclose(line[fitted], y[fitted], rtol=1e-8)
+
+
+def test_measured_rate_ignores_underflow_non_finite_entries_and_the_edges():
+    T = 100
+    y = 0.5 ** (T - 1 - np.arange(T, dtype=np.float64))
+    y[:30] = 0.0  # underflowed
+    y[-1] *= 50.0  # the last step has the loss's own term: an outlier the fit must leave out
+    y[31] = np.inf  # a non-finite entry breaks the run: the fit starts after it
+    r = measured_rate(y)
+    assert r.t0 > 31 and r.t1 <= T - 2
+    assert r.factor == pytest.approx(0.5, rel=1e-9)
+
+
+def test_measured_rate_inside_the_truncation_window_and_when_nothing_reaches_back():
+    T, k = 49, 10
+    y = np.zeros(T)
+    y[T - k:] = 0.8 ** (T - 1 - np.arange(T - k, T))
+    r = measured_rate(y, tbptt=k)
+    assert r.t0 >= T - k and r.factor == pytest.approx(0.8, rel=1e-9)
+    dead = np.zeros(T)
+    dead[-1] = 3.0
+    r = measured_rate(dead)
+    assert (r.factor, r.regime, r.points) == (0.0, "vanishing", 1)
+    assert np.isnan(r.line(T)).all()
+    assert measured_rate(np.zeros(T)) is None and measured_rate(np.array([])) is None
+
+
+def test_the_vanishing_preset_measures_vanishing_where_the_bound_allows_growth():
+    # the issue's case: the badge spoke of the bound only and turned red while every plot vanished
+    from gradsim.content.presets import load_preset
+
+    tr = Trainer(load_preset("vanishing"))
+    for _ in range(30):
+        snap = tr.step()
+    r = measured_rate(snap.views["last"][0])
+    assert r.regime == "vanishing" and r.factor < 0.9
+    theory = theory_from_spectrum(snap.sigma_max, snap.spectral_radius, "tanh", 100)
+    assert r.factor < theory.gamma_sigma  # the measurement is inside the bound
+
+
+# --------------------------------------------------------------------------- σ_max every step
+def test_sigma_tracker_follows_a_changing_matrix_and_stays_an_upper_bound():
+    rng = np.random.default_rng(1)
+    H = 48
+    w = rng.standard_normal((H, H)) / np.sqrt(H)
+    tracker = SigmaTracker(exact_below=0)  # the power iteration itself, not the small-H SVD
+    for i in range(40):
+        w = w + 0.01 * rng.standard_normal((H, H)) / np.sqrt(H)
+        if i == 20:
+            w = w + 30.0 * np.outer(rng.standard_normal(H), rng.standard_normal(H)) / H  # a jump
+        exact = np.linalg.svd(w, compute_uv=False)[0]
+        s = tracker(w)
+        assert exact * (1 - tracker.rtol) <= s <= exact * (1 + tracker.rtol), (i, s, exact)
+    assert tracker.svd_calls < 30  # warm starts answer most calls without an SVD (random W: close top pair)
+    assert tracker(np.zeros((4, 4))) == 0.0
+    assert math.isnan(tracker(np.full((4, 4), np.nan)))
+    rect = rng.standard_normal((12, 4))  # a gated cell's stacked W_hh is 3H × H or 4H × H
+    assert tracker(rect) == pytest.approx(np.linalg.svd(rect, compute_uv=False)[0], rel=1e-4)
+
+
+def test_the_bound_uses_the_weights_of_its_own_step_at_any_hidden_size():
+    # exploding at H = 64, float64: ρ is refreshed every 4 steps, but σ_max at every step, so
+    # the bound drawn on step 1's profile uses step 1's W_hh (σ in the thousands, not 3.0)
+    from gradsim.content.presets import load_preset
+
+    cfg = load_preset("exploding").replace(dtype="float64")
+    tr = Trainer(cfg)
+    for _ in range(6):
+        w = tr.net.layers[0].weight_hh.detach().double().numpy().copy()
+        snap = tr.step()
+        exact = np.linalg.svd(w, compute_uv=False)[0]
+        assert snap.sigma_max == pytest.approx(exact, rel=1e-4)
+        theory = theory_from_spectrum(snap.sigma_max, snap.spectral_radius, "tanh", cfg.seq_len)
+        last = snap.views["last"][0]
+        bound = theory.curves(float(last[-1]))[BOUND_LABEL]
+        assert np.all(last <= bound * (1 + 1e-9)), snap.step
+    assert snap.spectrum_step == 4  # ρ's own interval

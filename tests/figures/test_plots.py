@@ -5,7 +5,6 @@ import os
 # Must precede the first Qt import, or a display-less CI machine aborts on the xcb plugin.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
@@ -17,6 +16,7 @@ from PySide6.QtGui import QImage  # noqa: E402
 
 from gradsim.core.truncation import chunk_starts  # noqa: E402
 from gradsim.figures import export, plots  # noqa: E402
+from gradsim.figures.scale import ZERO_INDEX  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -53,7 +53,7 @@ def test_ensure_qapp_returns_the_running_application(qapp):
 
 
 # --------------------------------------------------------------------------- heatmap
-def test_heatmap_sanitises_nan_inf_and_zero_quickly(qtbot):
+def test_heatmap_sanitises_nan_inf_and_zero(qtbot):
     rng = np.random.default_rng(1)
     data = 10.0 ** rng.uniform(-8, 2, size=(300, 80))
     data[rng.random(data.shape) < 0.05] = 0.0
@@ -63,20 +63,19 @@ def test_heatmap_sanitises_nan_inf_and_zero_quickly(qtbot):
     qtbot.addWidget(widget)
     widget.resize(800, 600)
     widget.show()
-    start = time.perf_counter()
     widget.set_data(data)
-    widget.grab()  # force a paint: the hang this guards against happens when drawing
-    assert time.perf_counter() - start < 5.0
+    widget.grab()  # force a paint: the hang this guards against happens when drawing (pytest-timeout
+    # catches a hang; how fast it draws is benchmarks/bench_speed_claims.py's)
     image = widget.image_item.image
-    assert image.shape == data.shape
-    assert np.isfinite(image).all()
+    assert image.shape == data.shape and image.dtype == np.uint8  # colour indices
     lo, hi = widget.levels()
     assert np.isfinite([lo, hi]).all() and lo < hi
-    assert image.min() >= lo and image.max() <= hi
     assert np.isfinite(widget.image_item.getLevels()).all()
-    # zero -> lower level, +inf and nan -> upper level
-    assert image[data == 0].max() == pytest.approx(lo)
-    assert image[~np.isfinite(data)].min() == pytest.approx(hi)
+    # zero -> its own colour (index 0), +inf and nan -> the upper end (255), the rest 1 … 255
+    assert (image[data == 0] == ZERO_INDEX).all()
+    assert (image[~np.isfinite(data)] == 255).all()
+    assert image[(data > 0) & np.isfinite(data)].min() >= 1
+    assert widget.zero_patch.isVisible()  # the colour bar explains the grey
 
 
 def test_heatmap_all_nonfinite_still_gets_finite_levels(qtbot):
@@ -100,8 +99,8 @@ def test_heatmap_fixed_levels(qtbot):
     data[0, :3] = [0.0, np.inf, np.nan]
     widget = _heatmap(qtbot, data, levels=(-3.0, 1.0))
     assert widget.levels() == pytest.approx((-3.0, 1.0))
-    assert widget.image_item.getLevels() == pytest.approx((-3.0, 1.0))
-    assert widget.image_item.image[0, :3].tolist() == [-3.0, 1.0, 1.0]
+    assert widget.color_bar.levels() == pytest.approx((-3.0, 1.0))
+    assert widget.image_item.image[0, :3].tolist() == [ZERO_INDEX, 255, 255]
     widget.set_data(data * 1e6, levels=(-3.0, 1.0))  # fixed levels ignore the data
     assert widget.levels() == pytest.approx((-3.0, 1.0))
     with pytest.raises(ValueError):
@@ -162,11 +161,9 @@ def test_loss_plot_million_points_and_nonfinite(qtbot):
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
-    start = time.perf_counter()
     widget.set_data(steps, loss, clipped_steps=np.arange(0, n, 3), diverged_step=n - 1000,
                     baseline=0.167)
-    widget.grab()
-    assert time.perf_counter() - start < 5.0  # generous; the benchmark measures speed
+    widget.grab()  # speed: benchmarks/bench_speed_claims.py
     curve = widget.plotItem.listDataItems()[0]
     x, y = curve.getOriginalDataset()
     assert np.isfinite(y).all() and len(y) < n - 1000
@@ -211,7 +208,7 @@ def test_profile_spectrum_and_series_plots(qtbot, tmp_path):
         qtbot.addWidget(widget)
         assert export.export_widget(widget, tmp_path / f"{i}.png").stat().st_size > 0
     assert profile.plotItem.listDataItems()[0].getOriginalDataset()[0].tolist() == [1.0, 3.0]
-    assert "spectral radius 1.2" in spectrum.plotItem.titleLabel.text
+    assert "spectral radius ρ = 1.2" in spectrum.plotItem.titleLabel.text
     assert series.getAxis("left").logMode
 
 

@@ -1,0 +1,296 @@
+"""What the room sees, at every size: every plot of the live panel and every exported figure,
+at 1280×720, 1920×1080 and 3840×2160, in English and Chinese, normal and presentation mode,
+with no title or tick label outside its widget, no title cut inside a number, and no legend
+over a plotted point.
+
+The checks are geometric (scene coordinates after a real paint), so they are fast and need
+no pixel comparison: a text item's ``sceneBoundingRect`` must lie in the widget's rectangle,
+an elided title must end in "…" (never in a cut digit), and no data point (curve vertices and
+points along its segments, markers) may fall inside a legend's rectangle.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import QRectF  # noqa: E402
+from PySide6.QtGui import QImage, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app_configs import SMALL  # noqa: E402
+
+SIZES = ((1280, 720), (1920, 1080), (3840, 2160))
+#: The part of a normal window the plots get (controls dock, tool bar, menu and status bar).
+CHROME = (300, 110)
+TOL = 1.0  # pixels
+
+
+# --------------------------------------------------------------------------- checks
+def _views(widget) -> list[pg.GraphicsView]:
+    return [widget] if isinstance(widget, pg.GraphicsView) else widget.findChildren(pg.GraphicsView)
+
+
+def _plot_items(view) -> list[pg.PlotItem]:
+    return [it for it in view.scene().items() if isinstance(it, pg.PlotItem) and it.isVisible()
+            and not isinstance(it, pg.ColorBarItem)]
+
+
+def _inside(inner: QRectF, outer: QRectF) -> bool:
+    return (inner.left() >= outer.left() - TOL and inner.right() <= outer.right() + TOL
+            and inner.top() >= outer.top() - TOL and inner.bottom() <= outer.bottom() + TOL)
+
+
+def _axis_texts(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
+    """(scene rect, text) of each tick label the axis draws, and of its label."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        if axis.style["tickFont"]:
+            painter.setFont(axis.style["tickFont"])
+        _axis_spec, _ticks, texts = axis.generateDrawSpecs(painter)
+        metrics = painter.fontMetrics()
+        out = []
+        for rect, _flags, text in texts:
+            # the drawn text, not the rect pyqtgraph reserved for it (TextDontClip)
+            width = metrics.horizontalAdvance(text)
+            drawn = QRectF(rect)
+            if width > rect.width():
+                grow = width - rect.width()
+                if axis.orientation == "left":
+                    drawn.setLeft(rect.left() - grow)
+                elif axis.orientation == "right":
+                    drawn.setRight(rect.right() + grow)
+                else:
+                    drawn.adjust(-grow / 2, 0, grow / 2, 0)
+            out.append((axis.mapRectToScene(drawn), text))
+    finally:
+        painter.end()
+    if axis.label.isVisible() and axis.labelText:
+        out.append((_text_rect(axis.label), axis.labelText))
+    return out
+
+
+def _text_rect(item) -> QRectF:
+    """Scene rectangle of a QGraphicsTextItem's text, without the document's empty margin."""
+    m = item.document().documentMargin()
+    return item.mapRectToScene(item.boundingRect().adjusted(m, m, -m, -m))
+
+
+def _data_scene_points(vb: pg.ViewBox) -> np.ndarray:
+    """Scene coordinates of every measurement plotted in ``vb``: vertices, 8 points along each
+    segment of a line, marker centres; only what lies inside the view (the rest is clipped).
+    Reference curves (bounds, the unit circle, baselines) are not measurements."""
+    pts = []
+    for item in vb.childGroup.childItems():  # addedItems lacks the ignoreBounds ones
+        if not item.isVisible() or isinstance(item, (pg.InfiniteLine, pg.ImageItem)):
+            continue
+        if getattr(item, "gradsim_reference", False):
+            continue  # a theory bound or the unit circle: a comparison, not a measurement
+        if isinstance(item, pg.PlotDataItem):
+            x, y = item.xData, item.yData
+            line = item.opts.get("pen") is not None
+            pairs = item.opts.get("connect") == "pairs"
+        elif isinstance(item, pg.ScatterPlotItem):
+            x, y = item.getData()
+            line = pairs = False
+        else:
+            continue
+        if x is None or not len(x):
+            continue
+        xy = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if line and len(xy) > 1:
+            a, b = (xy[0:-1:2], xy[1::2]) if pairs else (xy[:-1], xy[1:])
+            t = np.linspace(0.0, 1.0, 8)[:, None, None]
+            xy = np.vstack([xy, (a + t * (b - a)).reshape(-1, 2)])
+        tr = vb.childGroup.sceneTransform()
+        sx = tr.m11() * xy[:, 0] + tr.m21() * xy[:, 1] + tr.dx()
+        sy = tr.m12() * xy[:, 0] + tr.m22() * xy[:, 1] + tr.dy()
+        pts.append(np.column_stack([sx, sy]))
+    if not pts:
+        return np.zeros((0, 2))
+    pts = np.vstack(pts)
+    view = vb.sceneBoundingRect()
+    keep = ((pts[:, 0] >= view.left()) & (pts[:, 0] <= view.right())
+            & (pts[:, 1] >= view.top()) & (pts[:, 1] <= view.bottom()))
+    return pts[keep]
+
+
+def problems(name: str, widget) -> list[str]:
+    """Everything wrong with ``widget``'s text and legends, as readable lines."""
+    out = []
+    for view in _views(widget):
+        if not view.isVisible():
+            continue
+        box = QRectF(view.mapToScene(view.viewport().rect()).boundingRect())
+        for item in _plot_items(view):
+            title = item.titleLabel
+            if title.isVisible() and title.text:
+                rect = _text_rect(title.item)
+                shown = title.item.toPlainText()
+                if not _inside(rect, box):
+                    out.append(f"{name}: title {shown!r} at {rect} outside {box}")
+                if shown != _plain(title.text):
+                    if not shown.endswith("…"):
+                        out.append(f"{name}: title cut without an ellipsis: {shown!r}")
+                    elif len(shown) > 1 and (shown[-2].isdigit() or shown[-2] in "·.⁰¹²³⁴⁵⁶⁷⁸⁹"):
+                        out.append(f"{name}: title cut inside a number: {shown!r}")
+            for side in ("left", "bottom", "right", "top"):
+                axis = item.getAxis(side)
+                if axis.isVisible():
+                    for rect, text in _axis_texts(axis):
+                        if not _inside(rect, box):
+                            out.append(f"{name}: {side} axis text {text!r} at {rect} outside {box}")
+            legend = item.legend
+            if legend is not None and legend.isVisible() and legend.items:
+                rect = legend.sceneBoundingRect()
+                pts = _data_scene_points(item.vb)
+                inside = ((pts[:, 0] > rect.left()) & (pts[:, 0] < rect.right())
+                          & (pts[:, 1] > rect.top()) & (pts[:, 1] < rect.bottom()))
+                if inside.any():
+                    out.append(f"{name}: legend {rect} covers {int(inside.sum())} plotted points")
+        bar = getattr(widget, "color_bar", None)
+        if bar is not None:
+            label = bar.getAxis("left").label
+            if label.isVisible() and bar.getAxis("left").labelText:
+                along = _text_rect(label).height()  # rotated: its length runs along the bar
+                if along > bar.getAxis("left").height() + TOL:
+                    out.append(f"{name}: colour bar label {along:.0f} px long on a "
+                               f"{bar.getAxis('left').height():.0f} px bar")
+            for side in ("left", "right"):
+                axis = bar.getAxis(side)
+                if axis.isVisible():
+                    for rect, text in _axis_texts(axis):
+                        if not _inside(rect, box):
+                            out.append(f"{name}: colour bar text {text!r} at {rect} outside {box}")
+    return out
+
+
+def _plain(html: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", "", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+
+
+def _settle(widget, rounds: int = 2) -> None:
+    """Lay out, paint (pyqtgraph widens an axis for its text while painting), and place the
+    legends now rather than after the live plots' 250 ms delay; twice, as after a resize."""
+    plots = [w for w in [widget, *widget.findChildren(pg.PlotWidget)] if hasattr(w, "layout_legend")]
+    for _ in range(rounds):
+        QApplication.processEvents()
+        widget.grab()
+        for plot in plots:
+            plot.layout_legend()
+        QApplication.processEvents()
+    widget.grab()
+    QApplication.processEvents()
+
+
+# --------------------------------------------------------------------------- live panel
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_live_plots_fit_at_every_size(qtbot, make_session, lang, presentation):
+    from gradsim.app.i18n import set_language
+    from gradsim.app.plots_panel import PlotsPanel
+    from gradsim.app.presentation import FONT_SCALE, style_plot
+
+    # an exploding adding run that clips: big ρ in the title, a rug, the lone target dot
+    s = make_session(**{**SMALL, "seq_len": 24, "init": "orthogonal", "init_gain": 3.0, "clip": "norm",
+                        "clip_threshold": 0.5})
+    panel = PlotsPanel(s)
+    qtbot.addWidget(panel)
+    if lang != "en":
+        assert set_language(lang)
+    s.step()
+    qtbot.waitUntil(lambda: s.iteration >= 1, timeout=20000)
+    for _ in range(5):
+        s.step()
+    qtbot.waitUntil(lambda: s.iteration >= 6 and bool(s.eigenvalues), timeout=20000)
+    panel.show()
+    if presentation:
+        for w in panel.widgets().values():
+            style_plot(w, FONT_SCALE)
+    failures = []
+    for width, height in SIZES:
+        size = (width, height) if presentation else (width - CHROME[0], height - CHROME[1])
+        panel.resize(*size)
+        panel.draw_all()
+        _settle(panel)
+        for name, widget in panel.widgets().items():
+            failures += [f"{width}x{height}: {p}" for p in problems(name, widget)]
+    assert not failures, "\n".join(failures)
+
+
+# --------------------------------------------------------------------------- exported figures
+def _figures():
+    from gradsim.figures import plots
+
+    rng = np.random.default_rng(3)
+    steps = np.arange(120.0)
+    loss = np.exp(rng.normal(0.2, 0.3, 120))
+    lp = plots.LossPlot()
+    lp.set_data(steps, loss, clipped_steps=steps[::1], baseline=1 / 6, baseline_label="predict the mean (MSE 1/6)")
+    pp = plots.PredictionPlot()
+    pred = 1.0 + 0.05 * rng.normal(size=50)
+    target = np.full(50, np.nan)
+    target[-1] = 1.6  # the adding task's single target, top right: where a legend goes first
+    pp.set_data(pred, target, title="adding: running output; target at the last step")
+    hp = plots.HeatmapPlot(title="‖∂L_T/∂h_t‖ (last step's loss only)")
+    data = 10.0 ** rng.uniform(-20, 0, (60, 50))
+    data[:, :10] = 0.0
+    data[0] = 1e7
+    hp.set_data(data)
+    pr = plots.ProfilePlot()
+    prof = np.logspace(-12, 0, 50)
+    pr.set_data(prof, bounds={"(γλ₁)^(T−1−t) bound, γλ₁ = 1.3·10⁵": np.logspace(250, 0, 50),
+                              "ρ^(T−1−t) (eigenvalue rate), ρ = 3.6·10⁴": np.logspace(220, 0, 50)},
+                title="‖∂L_T/∂h_t‖ at iteration 299")
+    sp = plots.SpectrumPlot()
+    sp.set_data(36088.0 * np.exp(2j * np.pi * rng.random(40)) * rng.random(40))
+    se = plots.SeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
+    se.set_data(steps, {"spectral radius ρ": np.linspace(3, 36088, 120), "σ_max": np.linspace(3, 127000, 120)},
+                log_y=True, reference=1.0, reference_label="1/γ = 1")
+    return {"loss": lp, "predictions": pp, "heatmap": hp, "profile": pr, "spectrum": sp, "spectral": se}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_exported_figures_fit_at_every_size(qtbot, size):
+    from gradsim.figures import export
+
+    failures = []
+    for name, widget in _figures().items():
+        qtbot.addWidget(widget)
+        shown = export._prepare(widget, *size)  # what export_widget lays out before painting
+        try:
+            _settle(widget, rounds=2)
+            failures += problems(name, widget)
+            scale = export.export_scale(*size)
+            assert widget.width() == pytest.approx(size[0] / scale, abs=1)
+        finally:
+            if shown:
+                widget.hide()
+    assert not failures, "\n".join(failures)
+
+
+def test_a_title_too_long_for_its_plot_is_shrunk_or_elided_never_cut_in_a_number(qtbot):
+    from gradsim.figures import plots
+    from gradsim.figures.layout import elide_text
+
+    p = plots.SpectrumPlot()
+    qtbot.addWidget(p)
+    p.resize(260, 220)
+    p.show()
+    p.set_data(np.array([36088.0, 1.0 + 1j, 1.0 - 1j]))
+    _settle(p, rounds=1)
+    shown = p.plotItem.titleLabel.item.toPlainText()
+    assert "3.61·10⁴" in p.plotItem.titleLabel.text  # the full text is kept
+    assert shown == _plain(p.plotItem.titleLabel.text) or shown.endswith("…")
+    assert problems("spectrum", p) == []
+    # the eliding rule itself: back to a word or number boundary
+    assert elide_text("eig(W_hh), ρ = 3.6·10⁴", 19) == "eig(W_hh), ρ…"
+    assert elide_text("ρ and σ_max of W_hh", 9) == "ρ and…"
