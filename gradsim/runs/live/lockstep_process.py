@@ -21,7 +21,7 @@ import traceback
 
 from gradsim.config import RunConfig
 from gradsim.runs.live.protocol import StepMsg
-from gradsim.runs.live.transport import _encode, decode
+from gradsim.runs.live.transport import _encode, decode, join_or_end
 from gradsim.runs.lockstep import BATCH_SECONDS, LockstepControl, lockstep
 
 __all__ = ["LockstepChannel", "lockstep_main"]
@@ -130,15 +130,7 @@ class LockstepChannel:
 
     def join(self, timeout: float) -> bool:
         """Wait for the child to exit; terminate it after ``timeout``. True if it exited by itself."""
-        self._proc.join(timeout)
-        clean = not self._proc.is_alive()
-        if not clean:
-            self._proc.terminate()
-            self._proc.join(1.0)
-            if self._proc.is_alive():  # pragma: no cover - SIGTERM ignored
-                self._proc.kill()
-                self._proc.join(1.0)
-        return clean
+        return join_or_end(self._proc, timeout)
 
     def close(self) -> None:
         """Release the pipes and the process object (after :meth:`join`)."""

@@ -325,16 +325,7 @@ class ProcessChannel:
 
     def join(self, timeout: float) -> bool:
         """Wait for the child to exit; terminate it after ``timeout``. True if it exited by itself."""
-        self._proc.join(timeout)
-        clean = not self._proc.is_alive()
-        if not clean:
-            self._proc.terminate()
-            _continue(self._proc.pid)  # a stopped child (SIGSTOP) acts on SIGTERM only once continued
-            self._proc.join(1.0)
-            if self._proc.is_alive():  # pragma: no cover - SIGTERM ignored
-                self._proc.kill()
-                self._proc.join(1.0)
-        return clean
+        return join_or_end(self._proc, timeout)
 
     def close(self) -> None:
         """Release the pipe (after :meth:`join`)."""
@@ -344,6 +335,21 @@ class ProcessChannel:
             self._conn.close()
             if not self._proc.is_alive():
                 self._proc.close()
+
+
+def join_or_end(proc, timeout: float) -> bool:
+    """Wait ``timeout`` seconds for a child process to exit, then terminate it (and kill it if
+    it ignores that). True if it exited by itself."""
+    proc.join(timeout)
+    clean = not proc.is_alive()
+    if not clean:
+        proc.terminate()
+        _continue(proc.pid)  # a stopped child (SIGSTOP) acts on SIGTERM only once continued
+        proc.join(1.0)
+        if proc.is_alive():  # pragma: no cover - SIGTERM ignored
+            proc.kill()
+            proc.join(1.0)
+    return clean
 
 
 def _continue(pid: int | None) -> None:
