@@ -10,10 +10,6 @@ import pytest  # noqa: E402
 from cli_support import call_cli  # noqa: E402
 
 from gradsim.media import report  # noqa: E402
-from gradsim.config import RunConfig  # noqa: E402
-
-SMALL = RunConfig(task="adding", seq_len=12, hidden_size=8, batch_size=4, init="orthogonal",
-                  spectral_radius=0.6, clip="norm")
 
 
 def _listing(folder) -> list[str]:
