@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gradsim.errors import FieldDescription, FieldRule, Message, Reason, render
-from gradsim.fileio import atomic_write_text
+from gradsim.fileio import NotRead, atomic_write_text, read_regular_file
 
 __all__ = [
     "RunConfig",
@@ -495,37 +494,6 @@ MAX_TOML_BYTES = 1 << 20
 MAX_TOML_DEPTH = 32
 
 
-def _read_limited(p: Path) -> bytes:
-    """The bytes of a regular file of at most :data:`MAX_TOML_BYTES`; raises ConfigError's Reason.
-
-    Opened without blocking and checked with ``fstat`` before any read: a named pipe with
-    no writer, ``/dev/zero`` or a folder is refused at once instead of hanging or filling
-    memory.
-    """
-    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        st = os.fstat(fd)
-    except OSError:
-        os.close(fd)
-        raise
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_TOML_BYTES:
-        os.close(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise _Refused(Reason("is a folder"))
-        raise _Refused(Reason("not a regular file") if not stat.S_ISREG(st.st_mode) else Reason("larger than 1 MiB"))
-    with os.fdopen(fd, "rb") as fh:
-        raw = fh.read(MAX_TOML_BYTES + 1)  # the file may grow after fstat
-    if len(raw) > MAX_TOML_BYTES:
-        raise _Refused(Reason("larger than 1 MiB"))
-    return raw
-
-
-class _Refused(Exception):
-    def __init__(self, reason: Reason) -> None:
-        super().__init__(reason.text)
-        self.reason = reason
-
-
 def _too_deep(data: Any) -> bool:
     """Whether arrays and tables nest deeper than :data:`MAX_TOML_DEPTH` (walked without recursion)."""
     stack = [(data, 0)]  # the document itself is level 0
@@ -550,15 +518,18 @@ def read_toml(path, what: str = "config file") -> dict[str, Any]:
     unreadable, not_toml = _READ_TEMPLATES[what]
     try:
         if isinstance(p, Path):
-            raw = _read_limited(p)
+            raw = read_regular_file(p, MAX_TOML_BYTES)
         else:  # a resource shipped inside the package
             raw = p.read_bytes()
             if len(raw) > MAX_TOML_BYTES:
-                raise _Refused(Reason("larger than 1 MiB"))
-    except _Refused as err:
+                raise NotRead("large", MAX_TOML_BYTES)
+    except NotRead as err:
         raise ConfigError(unreadable, repr(str(p)), err.reason) from None
     except OSError as err:
         raise ConfigError(unreadable, repr(str(p)), Reason(err.strerror or str(err))) from None
+    head = raw[:64]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 4 and (not any(head[1::2]) or not any(head[0::2]))):
+        raise ConfigError(not_toml, repr(str(p)), Reason("UTF-16 text; save the file as UTF-8")) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
@@ -577,10 +548,12 @@ def load_config(path: str | os.PathLike[str]) -> RunConfig:
     """Load and validate a TOML config file; raises ConfigError naming the file."""
     p = Path(path)
     data = read_toml(p)
-    # Presets carry a description and a display order; config files may too (a copied
-    # preset must load with --config). Neither is a field.
+    # Presets carry a description, a display order and maybe colour levels; config files
+    # may too (a copied preset must load with --config). None is a field (the levels are a
+    # preset's picture setting: gradsim.content.presets).
     data.pop("description", None)
     data.pop("order", None)
+    data.pop("levels", None)
     try:
         return config_from_mapping(data)
     except ConfigError as err:

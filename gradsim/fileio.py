@@ -5,6 +5,10 @@ rename is atomic), flushed to disk and renamed over the target only when complet
 failure removes the temporary and raises an OSError that names the *target*, never the
 temporary. New files get the mode a plain ``open()`` would give (0o666 less the umask),
 not mkstemp's 0o600, so a figure or report on a class share stays readable.
+
+Reading the user's files has its one guard here too: :func:`read_regular_file` reads only a
+regular file, up to a limit, opened without blocking, so a named pipe, ``/dev/zero`` or a
+folder given as a config, lecture, grid, manifest or CSV file is refused at once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,7 +26,7 @@ from pathlib import Path
 from gradsim.errors import Message, Reason, render
 
 __all__ = ["WriteError", "atomic_write_bytes", "atomic_write_text", "atomic_path", "atomic_folder", "temp_beside",
-           "write_error", "deferred_interrupt", "write_failure"]
+           "write_error", "deferred_interrupt", "write_failure", "NotRead", "read_regular_file"]
 
 
 #: The message of a :class:`WriteError` by what could not be written.
@@ -242,3 +247,61 @@ def write_failure(folder: str | os.PathLike[str], size: int = 1 << 16) -> str | 
         with contextlib.suppress(OSError):
             os.unlink(probe)
     return None
+
+
+class NotRead(Exception):
+    """A path :func:`read_regular_file` refuses: ``kind`` is ``"folder"``, ``"special"`` (a
+    named pipe, a device, a socket) or ``"large"`` (more than ``limit`` bytes)."""
+
+    def __init__(self, kind: str, limit: int) -> None:
+        super().__init__(kind)
+        self.kind, self.limit = kind, limit
+
+    @property
+    def reason(self) -> Reason:
+        """The reason in words: "is a folder", "not a regular file", "larger than 1 MiB"."""
+        if self.kind == "folder":
+            return Reason("is a folder")
+        if self.kind == "special":
+            return Reason("not a regular file")
+        return _LARGER.get(self.limit, Reason("too large"))
+
+
+#: The size refusals by limit, each a whole text the app translates.
+_LARGER = {1 << 20: Reason("larger than 1 MiB"), 16 << 20: Reason("larger than 16 MiB"),
+           64 << 20: Reason("larger than 64 MiB")}
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int, *, head: bool = False) -> bytes:
+    """The bytes of the regular file ``path``: at most ``limit`` of them.
+
+    Opened without blocking and checked with ``fstat`` before any read, so a named pipe
+    with no writer, ``/dev/zero`` or a folder is refused at once (:class:`NotRead`) instead
+    of hanging or filling memory. A file larger than ``limit`` (checked before and after
+    reading: it may grow meanwhile) is refused too, unless ``head``: then its first
+    ``limit`` bytes are returned. Other failures are the OSError of ``open``/``read``.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise NotRead("folder", limit)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRead("special", limit)
+        if st.st_size > limit and not head:
+            raise NotRead("large", limit)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+        if size > limit:
+            if not head:
+                raise NotRead("large", limit)
+            data = data[:limit]
+        return data
+    finally:
+        os.close(fd)

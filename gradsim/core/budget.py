@@ -25,10 +25,13 @@ elsewhere: no check).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from gradsim.config import ConfigError, RunConfig
 from gradsim.errors import Message
+from gradsim.core.fast_path import has_fast_path
+from gradsim.fileio import NotRead, read_regular_file
 
 __all__ = ["estimate_bytes", "available_bytes", "check_memory", "format_bytes"]
 
@@ -71,10 +74,11 @@ def _csv_width(path: str) -> int:
     if not path:
         return 3
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return max(1, fh.readline(1 << 16).count(",") + 1)
-    except OSError:
+        # never blocks: anything but a regular file is left to the csv task, which refuses it with one line
+        first = read_regular_file(os.path.expanduser(path.strip()), 1 << 16, head=True).split(b"\n", 1)[0]
+    except (OSError, NotRead):
         return 8
+    return max(1, first.count(b",") + 1)
 
 
 def _param_count(cfg: RunConfig, n_in: int, n_out: int) -> int:
@@ -99,8 +103,6 @@ def estimate_bytes(cfg: RunConfig, history_rows: int = 2, scalar_rows: int = 2, 
     ``history_rows`` / ``scalar_rows``: the sizes of each layer's history; ``runs``: trainers
     alive at once (2 for an A/B comparison).
     """
-    from gradsim.core.bptt import has_fast_path
-
     dtype = 8 if cfg.dtype == "float64" else 4
     T, B, H, L = cfg.seq_len, cfg.batch_size, cfg.hidden_size, cfg.num_layers
     n_in, n_out = _io_sizes(cfg)

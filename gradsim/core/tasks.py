@@ -25,8 +25,10 @@ import torch
 import torch.nn.functional as F
 
 from gradsim.config import ConfigError, RunConfig
+from gradsim.errors import Message, Reason
+from gradsim.fileio import NotRead, read_regular_file
 
-__all__ = ["Task", "make_task", "Batch", "CsvSeries", "load_csv_series", "SAMPLE_CSV"]
+__all__ = ["Task", "make_task", "Batch", "CsvSeries", "load_csv_series", "SAMPLE_CSV", "MAX_CSV_BYTES"]
 
 #: The series the csv task reads when ``csv_path`` is empty (shipped in the package).
 SAMPLE_CSV = "data/sample.csv"
@@ -210,24 +212,67 @@ class CsvSeries:
     skipped: tuple[str, ...]  # columns left out because they are not numeric
 
 
-def _csv_text(path_field: str) -> tuple[str, str]:
-    """(shown name, text) of ``csv_path`` (empty: the shipped sample); raises ConfigError."""
+#: The largest CSV file the csv task reads. The series is parsed whole into memory, a few
+#: dozen bytes per cell, so this bounds the parse at a few hundred MB (the shipped sample
+#: is 43 kB; 300 000 rows of three numbers are about 8 MB).
+MAX_CSV_BYTES = 16 << 20
+#: The most columns a CSV row may have (every numeric column becomes an input).
+MAX_CSV_COLUMNS = 4096
+
+_SAMPLE = Reason("the shipped sample")
+
+
+def _csv_bytes(path_field: str) -> bytes:
+    """The bytes of the regular file ``csv_path`` names, at most :data:`MAX_CSV_BYTES`.
+
+    Opened without blocking and checked with ``fstat`` before any read, as
+    :func:`gradsim.config.read_toml` does: a named pipe with no writer, ``/dev/zero`` or a
+    folder is refused at once instead of hanging or filling memory. Raises ConfigError.
+    """
+    p = Path(os.path.expanduser(path_field.strip()))
+    at = {"field": "csv_path", "value": path_field}
+    q = repr(path_field)
+    limit = f"{MAX_CSV_BYTES >> 20} MiB"
+    try:
+        return read_regular_file(p, MAX_CSV_BYTES)
+    except FileNotFoundError:
+        raise ConfigError(Message("csv_path = %1: no such file", (q,), **at)) from None
+    except (IsADirectoryError, NotRead) as err:  # IsADirectoryError: Windows cannot open a folder at all
+        if isinstance(err, NotRead) and err.kind == "special":
+            raise ConfigError(Message("csv_path = %1: not a regular file (a named pipe or a device is not read)",
+                                      (q,), **at)) from None
+        if isinstance(err, NotRead) and err.kind == "large":
+            raise ConfigError(Message("csv_path = %1: larger than %2, the most the csv task reads", (q, limit),
+                                      **at)) from None
+        raise ConfigError(Message("csv_path = %1: is a folder, not a CSV file", (q,), **at)) from None
+    except OSError as err:  # cannot open, or an I/O error while reading
+        raise ConfigError(Message("csv_path = %1: cannot read it: %2", (q, Reason(err.strerror or str(err))),
+                                  **at)) from None
+
+
+def _csv_text(path_field: str) -> tuple[str | Reason, str]:
+    """(shown name, text) of ``csv_path`` (empty: the shipped sample); raises ConfigError.
+
+    The shown name is the path as typed (quoted), or the Reason "the shipped sample"."""
     if not path_field.strip():
         res = resources.files("gradsim.resources").joinpath(SAMPLE_CSV)
-        return "the shipped sample", res.read_text(encoding="utf-8-sig")
-    p = Path(os.path.expanduser(path_field.strip()))
+        return _SAMPLE, res.read_text(encoding="utf-8-sig")
+    raw = _csv_bytes(path_field)
+    at = {"field": "csv_path", "value": path_field}
+    q = repr(path_field)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 (or UTF-32) byte-order mark
+        raise ConfigError(Message("csv_path = %1: UTF-16 text, not UTF-8 (save the CSV as UTF-8)", (q,), **at))
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"csv_path = {path_field!r}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"csv_path = {path_field!r}: is a folder, not a CSV file") from None
-    except OSError as err:
-        raise ConfigError(f"csv_path = {path_field!r}: cannot read it: {err.strerror or err}") from None
-    try:
-        return repr(path_field), raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"csv_path = {path_field!r}: not UTF-8 text (save the CSV as UTF-8)") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ConfigError(Message("csv_path = %1: line %2 is not UTF-8 text (save the CSV as UTF-8)",
+                                  (q, str(line)), **at)) from None
+    nul = text.find("\x00")
+    if nul >= 0:  # valid UTF-8 with NUL bytes: a binary file, or UTF-16 without a byte-order mark
+        raise ConfigError(Message("csv_path = %1: line %2 holds a NUL byte: a binary file, not CSV text "
+                                  "(save the CSV as UTF-8 text)", (q, str(text.count("\n", 0, nul) + 1)), **at))
+    return q, text
 
 
 def _number(cell: str) -> float | None:
@@ -238,7 +283,12 @@ def _number(cell: str) -> float | None:
     return v
 
 
-def _pick(spec: str, header: list[str], field: str, shown: str) -> list[int]:
+def _finite(cell: str) -> bool:
+    v = _number(cell.strip())
+    return v is not None and math.isfinite(v)
+
+
+def _pick(spec: str, header: list[str], field: str, shown: str | Reason) -> list[int]:
     """Column numbers named by ``spec`` ("a, b" or "0, 2"); raises ConfigError naming the missing one."""
     picked = []
     for part in (p.strip() for p in spec.split(",")):
@@ -249,8 +299,47 @@ def _pick(spec: str, header: list[str], field: str, shown: str) -> list[int]:
         elif part.isdigit() and int(part) < len(header):
             picked.append(int(part))
         else:
-            raise ConfigError(f"{field} = {spec!r}: no column {part!r} in {shown} (columns: {', '.join(header)})")
+            raise ConfigError(Message("%1 = %2: no column %3 in %4 (columns: %5)",
+                                      (field, repr(spec), repr(part), shown, ", ".join(header)),
+                                      field=field, value=spec))
     return list(dict.fromkeys(picked))
+
+
+def _csv_rows(text: str, delimiter: str, path_field: str) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows of ``text`` and the line (1-based, in the file) each starts on;
+    raises ConfigError naming the line the csv module cannot parse."""
+    at = {"field": "csv_path", "value": path_field}
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for r in reader:
+            if any(c.strip() for c in r):
+                if len(r) > MAX_CSV_COLUMNS:
+                    raise ConfigError(Message("csv_path = %1: line %2 has %3 fields, more than the %4 columns the "
+                                              "csv task reads", (repr(path_field), str(start), str(len(r)),
+                                                                 str(MAX_CSV_COLUMNS)), **at))
+                rows.append(r)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        line = max(start, 1)
+        if any(len(cell) > csv.field_size_limit() for cell in _raw_line(text, reader.line_num).split(delimiter)):
+            raise ConfigError(Message("csv_path = %1: line %2 has a cell longer than %3 characters",
+                                      (repr(path_field), str(line), str(csv.field_size_limit())), **at)) from None
+        # the csv module's own detail stays in its words, as TOML's parser detail does
+        raise ConfigError(Message("csv_path = %1: line %2 is not valid CSV: %3", (repr(path_field), str(line),
+                                                                                 str(err)), **at)) from None
+    return rows, lines
+
+
+def _raw_line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``, or "" past the end."""
+    for i, line in enumerate(io.StringIO(text), 1):
+        if i == number:
+            return line
+    return ""
 
 
 def load_csv_series(cfg: RunConfig) -> CsvSeries:
@@ -258,60 +347,75 @@ def load_csv_series(cfg: RunConfig) -> CsvSeries:
 
     The first row is a header when any of its cells is not a number (else columns are
     named 0, 1, …); the delimiter is sniffed (comma, semicolon, tab). Without
-    ``csv_columns`` every numeric column except the target is an input and the others
-    (a date, a label) are skipped. Without ``csv_target`` the task predicts the input
-    columns ``csv_horizon`` rows ahead. Normalisation statistics are those of the whole
-    column.
+    ``csv_columns`` every numeric column except the target is an input and the columns
+    without a single number (a date, a label) are skipped; one that mixes numbers with
+    other cells (an empty cell, NaN, a typo) is an error naming the line. Without
+    ``csv_target`` the task predicts the input columns ``csv_horizon`` rows ahead.
+    Normalisation statistics are those of the whole column.
 
     Raises
     ------
     ConfigError
-        One line naming the field and what is wrong: a missing or unreadable file, an
-        unknown or non-numeric column, too few rows for ``seq_len`` and ``csv_horizon``.
+        One line naming the field and what is wrong, with the path and the file's line as
+        arguments (:class:`~gradsim.errors.Message`): a missing file, a folder, a named pipe
+        or device, a file over :data:`MAX_CSV_BYTES`, an unreadable, binary, UTF-16 or
+        otherwise not UTF-8 file, an empty file or one with only a header, a row with the
+        wrong number of fields or more than :data:`MAX_CSV_COLUMNS`, a line the csv module
+        cannot parse (a cell over its field size limit), an unknown or non-numeric column
+        (an empty cell, text, NaN or infinity), too few rows for ``seq_len`` and
+        ``csv_horizon``.
     """
     shown, text = _csv_text(cfg.csv_path)
+    at = {"field": "csv_path", "value": cfg.csv_path}
+    q = repr(cfg.csv_path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    rows, lines = _csv_rows(text, delimiter, cfg.csv_path)
     if not rows:
-        raise ConfigError(f"csv_path = {cfg.csv_path!r}: the file has no rows")
+        raise ConfigError(Message("csv_path = %1: the file has no rows", (q,), **at))
     first = [c.strip() for c in rows[0]]
     if any(_number(c) is None for c in first):
-        header, body, first_line = first, rows[1:], 2
+        header, body, body_lines = first, rows[1:], lines[1:]
+        if not body:
+            raise ConfigError(Message("csv_path = %1: %2 has a header row and no data rows", (q, shown), **at))
     else:
-        header, body, first_line = [str(i) for i in range(len(first))], rows, 1
+        header, body, body_lines = [str(i) for i in range(len(first))], rows, lines
     width = len(header)
-    for i, r in enumerate(body):
+    for r, line in zip(body, body_lines):
         if len(r) != width:
-            raise ConfigError(f"csv_path = {cfg.csv_path!r}: line {first_line + i} has {len(r)} fields, "
-                              f"the header {width}")
+            raise ConfigError(Message("csv_path = %1: line %2 has %3 fields, the header %4",
+                                      (q, str(line), str(len(r)), str(width)), **at))
     cells = np.array(body, dtype=object).reshape(len(body), width) if body else np.empty((0, width), object)
 
-    def column(j: int) -> tuple[np.ndarray | None, str]:
-        """(float values, '') or (None, why) for column j."""
+    def column(j: int) -> tuple[np.ndarray | None, Message | None]:
+        """(float values, None) or (None, why) for column j."""
         out = np.empty(len(body))
         for i, c in enumerate(cells[:, j]):
-            v = _number(str(c).strip())
+            cell = str(c).strip()
+            v = _number(cell)
             if v is None:
-                why = "an empty cell" if not str(c).strip() else repr(str(c).strip())
-                return None, f"line {first_line + i} has {why}"
+                if not cell:
+                    return None, Message("line %1 has an empty cell", (str(body_lines[i]),))
+                return None, Message("line %1 has %2", (str(body_lines[i]), repr(cell)))
             if not math.isfinite(v):
-                return None, f"line {first_line + i} has {str(c).strip()!r}, not a finite number"
+                return None, Message("line %1 has %2, not a finite number", (str(body_lines[i]), repr(cell)))
             out[i] = v
-        return out, ""
+        return out, None
 
     def numeric(j: int, field: str, spec: str) -> np.ndarray:
         values, why = column(j)
         if values is None:
-            raise ConfigError(f"{field} = {spec!r}: column {header[j]!r} of {shown} is not numeric ({why})")
+            raise ConfigError(Message("%1 = %2: column %3 of %4 is not numeric (%5)",
+                                      (field, repr(spec), repr(header[j]), shown, why), field=field, value=spec))
         return values
 
     target_cols = _pick(cfg.csv_target, header, "csv_target", shown) if cfg.csv_target.strip() else []
     if len(target_cols) > 1:
-        raise ConfigError(f"csv_target = {cfg.csv_target!r}: name one column")
+        raise ConfigError(Message("csv_target = %1: name one column", (repr(cfg.csv_target),),
+                                  field="csv_target", value=cfg.csv_target))
     skipped: list[str] = []
     if cfg.csv_columns.strip():
         input_cols = _pick(cfg.csv_columns, header, "csv_columns", shown)
@@ -321,36 +425,44 @@ def load_csv_series(cfg: RunConfig) -> CsvSeries:
         for j in range(width):
             if j in target_cols:
                 continue
-            values, _why = column(j)
+            values, why = column(j)
             if values is None:
+                if any(_finite(str(c)) for c in cells[:, j]):
+                    # numbers with a gap, a NaN or a typo are bad data, not a label column
+                    # to leave out without a word
+                    raise ConfigError(Message("csv_path = %1: column %2 of %3 mixes numbers with other cells (%4); "
+                                              "fix the file, or choose the input columns with csv_columns",
+                                              (q, repr(header[j]), shown, why), **at))
                 skipped.append(header[j])
             else:
                 input_cols.append(j)
                 inputs.append(values)
         if not input_cols and not target_cols:
-            raise ConfigError(f"csv_path = {cfg.csv_path!r}: {shown} has no numeric column")
+            raise ConfigError(Message("csv_path = %1: %2 has no numeric column", (q, shown), **at))
     if target_cols:
         targets = [numeric(target_cols[0], "csv_target", cfg.csv_target)]
         if not input_cols:  # a single-column file: the target's own past is the input
             input_cols, inputs = list(target_cols), list(targets)
     else:
         if not input_cols:
-            raise ConfigError(f"csv_columns = {cfg.csv_columns!r}: no input column")
+            raise ConfigError(Message("csv_columns = %1: no input column", (repr(cfg.csv_columns),),
+                                      field="csv_columns", value=cfg.csv_columns))
         target_cols, targets = list(input_cols), list(inputs)
     h = cfg.csv_horizon
     if h == 0 and set(target_cols) <= set(input_cols):
-        raise ConfigError(f"csv_horizon = 0: the target {', '.join(header[j] for j in target_cols)} is also an input, "
-                          "so predicting it at the same row is copying it (use csv_horizon ≥ 1, or a target "
-                          "that is not an input)")
+        raise ConfigError(Message("csv_horizon = 0: the target %1 is also an input, so predicting it at the same "
+                                  "row is copying it (use csv_horizon ≥ 1, or a target that is not an input)",
+                                  (", ".join(header[j] for j in target_cols),), field="csv_horizon", value=0))
     n = len(body)
     need = cfg.seq_len + h
     if n < need:
-        raise ConfigError(f"csv_path = {cfg.csv_path!r}: {shown} has {n} data rows; seq_len = {cfg.seq_len} with "
-                          f"csv_horizon = {h} needs at least {need} (lower seq_len or use a longer series)")
+        raise ConfigError(Message("csv_path = %1: %2 has %3 data rows; seq_len = %4 with csv_horizon = %5 needs "
+                                  "at least %6 (lower seq_len or use a longer series)",
+                                  (q, shown, str(n), str(cfg.seq_len), str(h), str(need)), **at))
     x = _normalise(np.stack(inputs, axis=1), cfg.csv_normalize)
     y = _normalise(np.stack(targets, axis=1), cfg.csv_normalize)
     return CsvSeries(
-        path=shown, input_names=tuple(header[j] for j in input_cols),
+        path=str(shown), input_names=tuple(header[j] for j in input_cols),
         target_names=tuple(header[j] for j in target_cols),
         inputs=x[: n - h], targets=y[h:], skipped=tuple(skipped),
     )

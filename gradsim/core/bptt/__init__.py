@@ -50,17 +50,12 @@ from gradsim.core.bptt.lstm import LSTM_PATHS, _lstm_fused_backward, _lstm_fused
 from gradsim.core.bptt.reference import capture_autograd
 from gradsim.core.bptt.rnn import _rnn_backward, _rnn_forward
 from gradsim.core.cells import RecurrentNet
+from gradsim.core.fast_path import has_fast_path
 from gradsim.core.tasks import Batch, Task
 from gradsim.core.truncation import chunk_starts
 
 __all__ = ["VIEWS", "LSTM_PATHS", "Capture", "capture", "capture_autograd", "capture_fast", "has_fast_path",
            "release_scratch"]
-
-
-def has_fast_path(cfg: RunConfig) -> bool:
-    """Whether the hand-written recursion covers this configuration."""
-    # normalisation, and the skip connection of gated cells, are left to autograd
-    return cfg.norm == "none" and (cfg.cell == "rnn" or not cfg.residual)
 
 
 def capture(net: RecurrentNet, task: Task, batch: Batch, state, cfg: RunConfig) -> Capture:
