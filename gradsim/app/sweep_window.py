@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradsim.app import dialogs
+from gradsim.app.i18n import translate_error
 from gradsim.figures.sweep import PhaseDiagram
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,7 +93,8 @@ class SweepWindow(QMainWindow):
 
     # ------------------------------------------------------------ folder
     def open_folder(self, path: str | Path | None = None) -> bool:
-        """Read a sweep folder (asks for one without ``path``); errors become a dialog."""
+        """Read a sweep folder (asks for one without ``path``); an error becomes a dialog in the
+        current language (the core's structured message, translated) and changes nothing."""
         from gradsim.config import ConfigError
         from gradsim.runs.sweep import PLOT_METRICS
         from gradsim.runs.sweep_plot import open_sweep
@@ -104,7 +106,7 @@ class SweepWindow(QMainWindow):
         try:
             sweep = open_sweep(path)
         except ConfigError as err:
-            dialogs.show_error(self, self.tr("Cannot open sweep"), str(err))
+            dialogs.show_error(self, self.tr("Cannot open sweep"), err)
             return False
         self.sweep = sweep
         x, y, metric = sweep.defaults()
@@ -134,7 +136,7 @@ class SweepWindow(QMainWindow):
         try:
             self.phase = self.sweep.phase(x, y, self.metric_box.currentText())
         except ConfigError as err:
-            self.info.setText(str(err))
+            self.info.setText(translate_error(err))
             return False
         self.diagram.set_data(**diagram_kwargs(self.sweep, self.phase))
         rows, total = len(self.sweep.rows), self.sweep.manifest.get("runs", 0)
@@ -171,14 +173,24 @@ class SweepWindow(QMainWindow):
 
     def load_cell(self, panel: int, ix: int, iy: int) -> bool:
         """Load the clicked cell's configuration into the main window (through Open config)."""
-        cfg = self.cell_config(panel, ix, iy)
+        from gradsim.config import ConfigError
+
+        try:
+            cfg = self.cell_config(panel, ix, iy)
+        except ConfigError as err:  # a table row that is not a valid config (an edited table)
+            self.info.setText(translate_error(err))
+            return False
         if cfg is None:
             self.info.setText(self.tr("No run is recorded in this cell yet."))
             return False
         self.diagram.select(panel, ix, iy)
         if self.main is None:
             return False
-        path = self._config_file(panel, ix, iy, cfg)
+        try:
+            path = self._config_file(panel, ix, iy, cfg)
+        except OSError as err:  # neither the sweep folder nor a temporary folder is writable
+            dialogs.show_error(self, self.tr("Cannot load the run"), err)
+            return False
         ok = bool(self.main.open_config(str(path)))
         if ok:
             self.info.setText(self.tr("Loaded %1 into the main window: press Play to watch it train.")
@@ -204,7 +216,7 @@ class SweepWindow(QMainWindow):
         try:
             atomic_write_text(Path(path), self.phase.to_csv())
         except OSError as err:
-            dialogs.show_error(self, self.tr("Export failed"), str(err))
+            dialogs.show_error(self, self.tr("Export failed"), err)
             return None
         return Path(path)
 

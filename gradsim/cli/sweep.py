@@ -1,7 +1,10 @@
 """``gradsim sweep`` (a grid of runs, local pool or Dask) and ``gradsim sweep-plot`` (its phase diagram).
 
-Bad input (a broken grid, an unknown field or axis value, an unwritable folder, an
-unreachable scheduler) exits 2 with one line on stderr. A sweep with runs that failed
+Bad input (a broken or hostile grid file, an unknown field or axis value, an unwritable
+folder, an unreachable scheduler; for sweep-plot a path that is not a sweep folder, an
+unknown axis or metric, a --size beyond :data:`MAX_FIGURE_SIDE`) exits 2 with one line on
+stderr, before anything is written: the English text of the core's structured message
+(:mod:`gradsim.errors`), which the app shows translated. A sweep with runs that failed
 (after their retries) exits 1; an interrupted one 130. Re-running the same command
 resumes: finished runs are skipped.
 """
@@ -20,6 +23,8 @@ __all__ = ["register", "run", "run_plot"]
 
 EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130
+#: The largest side of a sweep-plot figure in pixels (8192² RGBA is 256 MiB).
+MAX_FIGURE_SIDE = 8192
 
 
 def register(subparsers: Any) -> None:
@@ -64,7 +69,8 @@ def register(subparsers: Any) -> None:
     q.add_argument("--y", default=None, metavar="AXIS", help="axis up (default: the grid's [plot] y)")
     q.add_argument("--out", action="append", default=[], metavar="FILE",
                    help="output file, .png/.svg/.pdf/.csv by suffix (repeatable)")
-    q.add_argument("--size", default="1600x700", metavar="WxH", help="figure size in pixels (default 1600x700)")
+    q.add_argument("--size", default="1600x700", metavar="WxH",
+                   help=f"figure size in pixels, each side 1 to {MAX_FIGURE_SIDE} (default 1600x700)")
     q.set_defaults(func=run_plot)
 
 
@@ -151,10 +157,10 @@ def run_plot(args: argparse.Namespace) -> int:
     """``gradsim sweep-plot``; returns the exit code."""
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
-        if w < 1 or h < 1:
+        if not (1 <= w <= MAX_FIGURE_SIDE and 1 <= h <= MAX_FIGURE_SIDE):
             raise ValueError
     except ValueError:
-        return fail(f"--size {args.size!r}: expected WxH in pixels, e.g. 1600x700")
+        return fail(f"--size {args.size!r}: expected WxH in pixels, each side 1 to {MAX_FIGURE_SIDE}, e.g. 1600x700")
     d = Path(args.dir)
     paths = [Path(p) for p in args.out] or [d / "phase.png", d / "phase.svg", d / "phase.csv"]
     bad = [p for p in paths if p.suffix.lower() not in (".png", ".svg", ".pdf", ".csv")]

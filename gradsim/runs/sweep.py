@@ -24,6 +24,10 @@ The grid file (TOML)
     lr = { lin = [0.001, 0.01], num = 4 }          # evenly spaced
     hidden_size = { range = [16, 64], step = 16 }  # 16, 32, 48, 64 (the stop is included)
 
+    [overrides]                   # optional: fields set wherever an axis takes a value
+    "cell=lstm" = { lr = 0.1, forget_bias = 1.0 }  # each cell at its own learning rate
+    "cell=gru" = { lr = 0.1 }                      # (an axis value always wins; seeds come from `seeds`)
+
     [metrics]                     # optional; these are the defaults
     reach_fraction = 0.01         # the `last` view's reach: steps back it stays ≥ 1 % of its value at T−1
     learned_below = 0.5           # learned: mean loss of the last 10 % of steps ≤ 0.5 × the task's baseline
@@ -36,7 +40,11 @@ The grid file (TOML)
 
 Float values from ``log`` / ``lin`` ranges are rounded to 6 significant digits, so a table
 shows ``1`` and not ``0.9999999999999998``. Every point's config is validated before
-anything runs; a bad one is a :class:`~gradsim.config.ConfigError` naming the point.
+anything runs; a bad one is a :class:`~gradsim.config.ConfigError` naming the point. An
+axis has at most :data:`MAX_AXIS_VALUES` values and a grid at most :data:`MAX_GRID_RUNS`
+runs; the file is read as :func:`gradsim.config.read_toml` reads a config (a regular file
+of at most 1 MiB). Every error is one structured message (:mod:`gradsim.errors`) naming
+the file and the key, which the app translates.
 
 The sweep folder
 ----------------
@@ -91,6 +99,7 @@ import json
 import math
 import os
 import socket
+import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -100,6 +109,7 @@ from typing import Any
 import numpy as np
 
 from gradsim.config import ConfigError, RunConfig, config_from_mapping, field_specs, parse_value, read_toml
+from gradsim.errors import Message, Reason
 from gradsim.fileio import atomic_write_bytes, atomic_write_text
 
 __all__ = [
@@ -131,6 +141,10 @@ __all__ = [
 ]
 
 GRID_SUFFIX = ".toml"
+#: The most values one axis may have, and the most runs (points × seeds) a grid may have:
+#: a range such as ``{ range = [0, 1e9], step = 1e-9 }`` is refused, not expanded.
+MAX_AXIS_VALUES = 10_000
+MAX_GRID_RUNS = 100_000
 #: Bumped when a record's content changes meaning; part of every run_id.
 RECORD_SCHEMA = 1
 
@@ -195,7 +209,7 @@ class MetricSettings:
         for name in ("reach_fraction", "learned_below", "tail"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 < v <= 1) or not math.isfinite(v):
-                raise ConfigError(f"[metrics] {name} = {v!r}: must be a number > 0 and ≤ 1")
+                raise ConfigError(Message("[metrics] %1 = %2: must be a number > 0 and ≤ 1", (name, repr(v))))
 
 
 @dataclass(frozen=True)
@@ -204,6 +218,15 @@ class Axis:
 
     name: str
     values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Override:
+    """Fields set wherever axis ``axis`` takes ``value`` (the grid's ``[overrides]`` table)."""
+
+    axis: str
+    value: Any
+    fields: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -232,6 +255,7 @@ class Grid:
     plot: Mapping[str, str] = field(default_factory=dict)
     source: str = ""                # the grid file's text (copied into the sweep folder)
     name: str = ""
+    overrides: tuple[Override, ...] = ()   # fields set wherever an axis takes a value ([overrides])
 
     @property
     def axis_names(self) -> list[str]:
@@ -247,11 +271,16 @@ class Grid:
         specs = []
         for point in self.points():
             for seed in self.seeds:
+                extra: dict[str, Any] = {}
+                for o in self.overrides:
+                    if point.get(o.axis) == o.value:
+                        extra.update(o.fields)
                 try:
-                    cfg = self.base.replace(**point, seed=seed)
+                    cfg = self.base.replace(**{**extra, **point}, seed=seed)
                 except ConfigError as err:
                     where = ", ".join(f"{k}={v!r}" for k, v in point.items())
-                    raise ConfigError(f"grid point {where}, seed={seed}: {str(err).replace(chr(10), '; ')}") from None
+                    raise ConfigError(Message("grid point %1, seed=%2: %3", (where, str(seed), err))
+                                      ) from None
                 d = cfg.to_dict()
                 specs.append(RunSpec(run_id(d, self.steps), len(specs), tuple(point.items()), d, self.steps,
                                      run_folder=run_folders))
@@ -271,50 +300,76 @@ def _round6(v: float) -> float:
     return float(f"{v:.6g}")
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _range_ends(name: str, kind: str, ends: Any) -> tuple[float, float]:
+    """The two finite numeric ends of a range (``log = [a, b]``); raises ConfigError."""
+    if not (isinstance(ends, list) and len(ends) == 2 and all(_is_number(e) for e in ends)):
+        raise ConfigError(Message("[axes] %1: %2 = %3: must be two numbers [a, b]", (name, kind, repr(ends))))
+    try:
+        if not all(math.isfinite(e) for e in ends):
+            raise OverflowError
+    except OverflowError:  # inf, nan, or an integer beyond a float
+        raise ConfigError(Message("[axes] %1: %2 = %3: both ends must be finite numbers",
+                                  (name, kind, repr(ends)))) from None
+    return ends[0], ends[1]
+
+
+def _too_many(name: str, count: float) -> ConfigError:
+    shown = f"{count:.0f}" if count < 1e15 else f"{count:.3g}"
+    return ConfigError(Message("[axes] %1: the range has %2 values, more than %3", (name, shown,
+                                                                                   str(MAX_AXIS_VALUES))))
+
+
 def _axis_values(name: str, raw: Any) -> tuple[Any, ...]:
     specs = field_specs()
     if name not in specs:
-        raise ConfigError(f"[axes] {name}: unknown field (known: {', '.join(specs)})")
+        raise ConfigError(Message("[axes] %1: unknown field (known: %2)", (name, ", ".join(specs))))
     if name == "seed":
         raise ConfigError("[axes] seed: give the seeds with `seeds = N` or `seeds = [...]` at the top level")
     spec = specs[name]
     if isinstance(raw, list):
+        if len(raw) > MAX_AXIS_VALUES:
+            raise ConfigError(Message("[axes] %1: %2 values, more than %3", (name, str(len(raw)),
+                                                                           str(MAX_AXIS_VALUES))))
         values = list(raw)
     elif isinstance(raw, dict):
         keys = set(raw)
         if spec.kind not in ("int", "float"):
-            raise ConfigError(f"[axes] {name}: a range needs a numeric field; give a list of values")
-        try:
-            if keys == {"log", "num"} or keys == {"lin", "num"}:
-                kind = "log" if "log" in keys else "lin"
-                lo, hi = raw[kind]
-                num = raw["num"]
-                if isinstance(num, bool) or not isinstance(num, int) or num < 1:
-                    raise ConfigError(f"[axes] {name}: num = {num!r}: must be an integer ≥ 1")
-                if kind == "log" and not (lo > 0 and hi > 0):
-                    raise ConfigError(f"[axes] {name}: log = [{lo}, {hi}]: both ends must be > 0")
-                arr = np.geomspace(lo, hi, num) if kind == "log" else np.linspace(lo, hi, num)
-                values = [float(v) for v in arr]
-            elif keys == {"range", "step"}:
-                lo, hi = raw["range"]
-                step = raw["step"]
-                if not step > 0:
-                    raise ConfigError(f"[axes] {name}: step = {step!r}: must be > 0")
-                n = math.floor((hi - lo) / step + 1e-9) + 1
-                values = [lo + i * step for i in range(max(n, 0))]
-            else:
-                raise ConfigError(f"[axes] {name}: a range is {{ log = [a, b], num = n }}, {{ lin = [a, b], num = n }} "
-                                  f"or {{ range = [a, b], step = s }}; got keys {sorted(keys)}")
-        except (TypeError, ValueError) as err:
-            if isinstance(err, ConfigError):
-                raise
-            raise ConfigError(f"[axes] {name}: bad range {raw!r} ({err})") from None
+            raise ConfigError(Message("[axes] %1: a range needs a numeric field; give a list of values", (name,)))
+        if keys == {"log", "num"} or keys == {"lin", "num"}:
+            kind = "log" if "log" in keys else "lin"
+            lo, hi = _range_ends(name, kind, raw[kind])
+            num = raw["num"]
+            if isinstance(num, bool) or not isinstance(num, int) or num < 1:
+                raise ConfigError(Message("[axes] %1: num = %2: must be an integer ≥ 1", (name, repr(num))))
+            if num > MAX_AXIS_VALUES:
+                raise _too_many(name, num)
+            if kind == "log" and not (lo > 0 and hi > 0):
+                raise ConfigError(Message("[axes] %1: log = [%2, %3]: both ends must be > 0", (name, str(lo), str(hi))))
+            arr = np.geomspace(lo, hi, num) if kind == "log" else np.linspace(lo, hi, num)
+            values = [float(v) for v in arr]
+        elif keys == {"range", "step"}:
+            lo, hi = _range_ends(name, "range", raw["range"])
+            step = raw["step"]
+            if not _is_number(step) or not math.isfinite(step) or not step > 0:
+                raise ConfigError(Message("[axes] %1: step = %2: must be > 0", (name, repr(step))))
+            count = (hi - lo) / step + 1
+            if count > MAX_AXIS_VALUES:
+                raise _too_many(name, count)
+            n = math.floor((hi - lo) / step + 1e-9) + 1
+            values = [lo + i * step for i in range(max(n, 0))]
+        else:
+            raise ConfigError(Message("[axes] %1: a range is { log = [a, b], num = n }, { lin = [a, b], num = n } "
+                                      "or { range = [a, b], step = s }; got keys %2", (name, str(sorted(keys)))))
         if spec.kind == "int":
             values = [round(v) for v in values]
         else:
             values = [_round6(v) for v in values]
     else:
-        raise ConfigError(f"[axes] {name} = {raw!r}: give a list of values or a range table")
+        raise ConfigError(Message("[axes] %1 = %2: give a list of values or a range table", (name, repr(raw))))
     out: list[Any] = []
     for v in values:
         if isinstance(v, str) and spec.kind != "choice":
@@ -322,7 +377,7 @@ def _axis_values(name: str, raw: Any) -> tuple[Any, ...]:
         if v not in out:
             out.append(v)
     if not out:
-        raise ConfigError(f"[axes] {name}: no values")
+        raise ConfigError(Message("[axes] %1: no values", (name,)))
     return tuple(out)
 
 
@@ -332,15 +387,23 @@ def parse_grid(data: Mapping[str, Any], *, base_dir: Path | None = None, source:
     from gradsim.content.presets import load_preset
 
     data = dict(data)
-    known = {"description", "steps", "seeds", "base", "axes", "metrics", "plot"}
+    known = {"description", "steps", "seeds", "base", "axes", "overrides", "metrics", "plot"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-                          f"(known: {', '.join(sorted(known))})")
+        if len(unknown) == 1:
+            raise ConfigError(Message("unknown key %1 (known: %2)", (repr(unknown[0]), ", ".join(sorted(known)))))
+        raise ConfigError(Message("unknown keys %1 (known: %2)", (", ".join(map(repr, unknown)),
+                                                                 ", ".join(sorted(known)))))
+    for table in ("base", "axes", "overrides", "metrics", "plot"):
+        if table in data and not isinstance(data[table], dict):
+            raise ConfigError(Message("%1 = %2: must be a table ([%1])", (table, repr(data[table]))))
     base_raw = dict(data.get("base", {}))
     preset, config = base_raw.pop("preset", None), base_raw.pop("config", None)
     if preset is not None and config is not None:
         raise ConfigError("[base]: give preset or config, not both")
+    for key, value in (("preset", preset), ("config", config)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(Message("[base] %1 = %2: must be a name (a non-empty string)", (key, repr(value))))
     if config is not None:
         path = Path(config)
         if not path.is_absolute() and base_dir is not None:
@@ -355,33 +418,99 @@ def parse_grid(data: Mapping[str, Any], *, base_dir: Path | None = None, source:
     try:
         base = base.replace(**base_raw) if base_raw else base
     except ConfigError as err:
-        raise ConfigError(f"[base]: {err}") from None
+        raise err.within("[base]: %1") from None
+    from gradsim.runs.procedure import MAX_STEPS
+
     steps = data.get("steps", 300)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ConfigError(f"steps = {steps!r}: must be an integer ≥ 1")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise ConfigError(Message("steps = %1: must be an integer from 1 to %2", (repr(steps), str(MAX_STEPS))))
     seeds_raw = data.get("seeds", 1)
     if isinstance(seeds_raw, int) and not isinstance(seeds_raw, bool):
-        if seeds_raw < 1:
-            raise ConfigError(f"seeds = {seeds_raw!r}: must be an integer ≥ 1 or a list of seeds")
+        if not 1 <= seeds_raw <= MAX_GRID_RUNS:
+            raise ConfigError(Message("seeds = %1: must be an integer from 1 to %2 or a list of seeds",
+                                      (repr(seeds_raw), str(MAX_GRID_RUNS))))
         seeds = tuple(range(seeds_raw))
-    elif isinstance(seeds_raw, list) and seeds_raw and all(
+    elif isinstance(seeds_raw, list) and 0 < len(seeds_raw) <= MAX_GRID_RUNS and all(
             isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= 2**32 - 1 for s in seeds_raw):
         seeds = tuple(dict.fromkeys(seeds_raw))
     else:
-        raise ConfigError(f"seeds = {seeds_raw!r}: must be an integer ≥ 1 or a list of seeds (integers ≥ 0)")
+        shown = repr(seeds_raw) if len(repr(seeds_raw)) <= 80 else repr(seeds_raw)[:77] + "..."
+        raise ConfigError(Message("seeds = %1: must be an integer ≥ 1 or a list of seeds (integers from 0 to %2)",
+                                  (shown, str(2**32 - 1))))
     axes_raw = data.get("axes", {})
-    if not isinstance(axes_raw, dict) or not axes_raw:
+    if not axes_raw:
         raise ConfigError("[axes]: give at least one axis, e.g. init_gain = { log = [0.25, 4.0], num = 9 }")
     axes = tuple(Axis(k, _axis_values(k, v)) for k, v in axes_raw.items())
+    runs = math.prod(len(a.values) for a in axes) * len(seeds)
+    if runs > MAX_GRID_RUNS:
+        raise ConfigError(Message("the grid has %1 runs (points × seeds), more than %2", (str(runs),
+                                                                                        str(MAX_GRID_RUNS))))
     m = data.get("metrics", {})
     bad = sorted(set(m) - {"reach_fraction", "learned_below", "tail"})
     if bad:
-        raise ConfigError(f"[metrics]: unknown key {bad[0]!r} (known: reach_fraction, learned_below, tail)")
+        raise ConfigError(Message("[metrics]: unknown key %1 (known: reach_fraction, learned_below, tail)",
+                                  (repr(bad[0]),)))
     metrics = MetricSettings(**m)
-    plot = {k: str(v) for k, v in data.get("plot", {}).items()}
-    grid = Grid(base, axes, seeds, steps, metrics, str(data.get("description", "")), plot, source, name)
+    plot = _plot_defaults(data.get("plot", {}), [a.name for a in axes])
+    overrides = _overrides(data.get("overrides", {}), axes)
+    grid = Grid(base, axes, seeds, steps, metrics, str(data.get("description", "")), plot, source, name, overrides)
     grid.runs()  # every point must be a valid config before anything runs
     return grid
+
+
+def _overrides(raw: Mapping[str, Any], axes: Sequence[Axis]) -> tuple[Override, ...]:
+    """The grid's [overrides] table: ``"AXIS=VALUE" = { field = value, ... }``, checked.
+
+    The value must be one of the axis's values and the fields known config fields that are
+    not axes themselves (a point's axis values always win; seeds come from ``seeds``).
+    """
+    by_name = {a.name: a for a in axes}
+    specs = field_specs()
+    out = []
+    for key, fields in raw.items():
+        axis, sep, text = str(key).partition("=")
+        axis, text = axis.strip(), text.strip()
+        if not sep or axis not in by_name:
+            raise ConfigError(Message("[overrides] %1: name an axis and one of its values, e.g. \"cell=lstm\" "
+                                      "(axes: %2)", (repr(key), ", ".join(by_name))))
+        values = by_name[axis].values
+        value = next((v for v in values if str(v) == text), None)
+        if value is None:
+            try:
+                parsed = parse_value(axis, text)
+            except ConfigError:
+                parsed = None
+            value = next((v for v in values if parsed is not None and v == parsed), None)
+        if value is None:
+            raise ConfigError(Message("[overrides] %1: %2 is not a value of axis %3 (values: %4)",
+                                      (repr(key), text, axis, ", ".join(map(str, values)))))
+        if not isinstance(fields, dict) or not fields:
+            raise ConfigError(Message("[overrides] %1 = %2: must be a table of fields, e.g. { lr = 0.1 }",
+                                      (repr(key), repr(fields))))
+        for name in fields:
+            if name not in specs:
+                raise ConfigError(Message("[overrides] %1: %2: unknown field (known: %3)",
+                                          (repr(key), name, ", ".join(specs))))
+            if name in by_name or name == "seed":
+                raise ConfigError(Message("[overrides] %1: %2 is an axis or the seed; an override sets other "
+                                          "fields", (repr(key), name)))
+        out.append(Override(axis, value, dict(fields)))
+    return tuple(out)
+
+
+def _plot_defaults(raw: Mapping[str, Any], axes: Sequence[str]) -> dict[str, str]:
+    """The grid's [plot] table, checked: x and y name axes, metric a :data:`PLOT_METRICS` key."""
+    bad = sorted(set(raw) - {"x", "y", "metric"})
+    if bad:
+        raise ConfigError(Message("[plot]: unknown key %1 (known: metric, x, y)", (repr(bad[0]),)))
+    for key in ("x", "y"):
+        if key in raw and (not isinstance(raw[key], str) or raw[key] not in axes):
+            raise ConfigError(Message("[plot] %1 = %2: not an axis of this grid (axes: %3)",
+                                      (key, repr(raw[key]), ", ".join(axes))))
+    if "metric" in raw and (not isinstance(raw["metric"], str) or raw["metric"] not in PLOT_METRICS):
+        raise ConfigError(Message("[plot] metric = %1: unknown (known: %2)", (repr(raw["metric"]),
+                                                                             ", ".join(PLOT_METRICS))))
+    return {k: str(v) for k, v in raw.items()}
 
 
 def list_grids() -> dict[str, str]:
@@ -404,19 +533,25 @@ def load_grid(path_or_name: str | os.PathLike[str]) -> Grid:
     if not p.exists() and p.suffix == "" and os.sep not in str(path_or_name):
         entry = resources.files("gradsim.resources") / "grids" / f"{path_or_name}{GRID_SUFFIX}"
         if not entry.is_file():
-            raise ConfigError(f"grid {str(path_or_name)!r}: no such file or shipped grid "
-                              f"(shipped: {', '.join(list_grids()) or 'none'})")
-        text = entry.read_text(encoding="utf-8")
-        where, base_dir, name = f"shipped grid {str(path_or_name)!r}", None, str(path_or_name)
+            raise ConfigError(Message("grid %1: no such file or shipped grid (shipped: %2)",
+                                      (repr(str(path_or_name)), ", ".join(list_grids()) or "none")))
         data = read_toml(entry, "grid file")
+        text = entry.read_text(encoding="utf-8")
+        base_dir, name = None, str(path_or_name)
     else:
-        data = read_toml(p, "grid file")
-        text = p.read_text(encoding="utf-8")
-        where, base_dir, name = f"grid file {str(p)!r}", p.parent, p.stem
+        data = read_toml(p, "grid file")  # a regular file of at most 1 MiB, valid UTF-8 TOML
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:  # replaced since read_toml read it
+            raise ConfigError("cannot read grid file %1: %2", repr(str(p)),
+                              Reason(getattr(err, "strerror", None) or str(err))) from None
+        base_dir, name = p.parent, p.stem
     try:
         return parse_grid(data, base_dir=base_dir, source=text, name=name)
     except ConfigError as err:
-        raise ConfigError(f"{where}: {err}") from None
+        if base_dir is None:
+            raise err.within("shipped grid %1: %2", repr(str(path_or_name))) from None
+        raise err.within("grid file %1: %2", repr(str(p))) from None
 
 
 # --------------------------------------------------------------------------- one run
@@ -609,6 +744,7 @@ class ResultStore:
             "metrics": {"reach_fraction": grid.metrics.reach_fraction, "learned_below": grid.metrics.learned_below,
                         "tail": grid.metrics.tail},
             "plot": dict(grid.plot),
+            "overrides": [{"axis": o.axis, "value": o.value, "fields": dict(o.fields)} for o in grid.overrides],
             "base": grid.base.to_dict(),
             **extra,
         }
@@ -639,6 +775,8 @@ def _grid_toml(grid: Grid) -> str:
     data = {"description": grid.description, "steps": grid.steps, "seeds": list(grid.seeds),
             "base": {k: v for k, v in grid.base.to_dict().items() if v is not None and k != "seed"},
             "axes": {a.name: list(a.values) for a in grid.axes}}
+    if grid.overrides:
+        data["overrides"] = {f"{o.axis}={o.value}": dict(o.fields) for o in grid.overrides}
     return tomli_w.dumps(data)
 
 
@@ -692,9 +830,15 @@ def read_table(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     if p.is_dir():
         p = p / "results.parquet"
     try:
+        if not stat.S_ISREG(os.stat(p).st_mode):  # a named pipe would block the reader
+            raise ConfigError("cannot read sweep table %1: %2", repr(str(p)), Reason("not a regular file"))
+    except OSError as err:
+        raise ConfigError("cannot read sweep table %1: %2", repr(str(p)), Reason(err.strerror or str(err))) from None
+    try:
         return pq.read_table(p).to_pylist()
     except (OSError, ValueError) as err:
-        raise ConfigError(f"cannot read sweep table {str(p)!r}: {err}") from None
+        # pyarrow's own detail stays in its words, as TOML's parser detail does
+        raise ConfigError("cannot read sweep table %1: %2", repr(str(p)), str(err).replace("\n", " ")) from None
 
 
 def config_for_row(row: Mapping[str, Any]) -> RunConfig:
@@ -805,7 +949,8 @@ class DaskBackend:
                           else Client(address, timeout=timeout))
             except (OSError, TimeoutError, ValueError) as err:
                 where = scheduler_file or address
-                raise ConfigError(f"cannot connect to the Dask scheduler {where!r}: {err}") from None
+                raise ConfigError("cannot connect to the Dask scheduler %1: %2", repr(where),
+                                  str(err).replace("\n", " ")) from None
         self.client = client
 
     def slots(self) -> int:
@@ -1059,11 +1204,11 @@ def phase_data(rows: Sequence[Mapping[str, Any]], axes: Mapping[str, Sequence[An
     """
     for name, what in ((x, "x"), (y, "y")):
         if name not in axes:
-            raise ConfigError(f"--{what} {name}: not an axis of this sweep (axes: {', '.join(axes)})")
+            raise ConfigError("--%1 %2: not an axis of this sweep (axes: %3)", what, name, ", ".join(axes))
     if x == y:
-        raise ConfigError(f"--x and --y are both {x!r}: give two different axes")
+        raise ConfigError("--x and --y are both %1: give two different axes", repr(x))
     if metric not in PLOT_METRICS:
-        raise ConfigError(f"--metric {metric}: unknown (known: {', '.join(PLOT_METRICS)})")
+        raise ConfigError("--metric %1: unknown (known: %2)", metric, ", ".join(PLOT_METRICS))
     others = [a for a in axes if a not in (x, y)]
     facets = [dict(zip(others, combo)) for combo in itertools.product(*(axes[a] for a in others))]
     xs, ys = list(axes[x]), list(axes[y])

@@ -9,12 +9,16 @@ module, hence Qt, only then).
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gradsim.config import ConfigError, RunConfig
+from gradsim.errors import Reason
+from gradsim.fileio import NotRead, read_regular_file
 from gradsim.runs.sweep import PLOT_METRICS, PhaseData, config_for_row, phase_data, read_table
 
 __all__ = ["FIXED_LEVELS", "LOG_METRICS", "SweepFolder", "claims", "diagram_kwargs", "open_sweep", "render_phase"]
@@ -68,20 +72,73 @@ class SweepFolder:
         return phase_data(self.rows, self.axes, x or dx, y or dy, metric or dm)
 
 
+#: The largest sweep.json read (a manifest is a few kB; a sweep with many failed runs lists them).
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+def _check_manifest(manifest: object, q: str) -> None:
+    """The keys the diagram reads: ``axes`` (name -> a list of values) and ``metrics``."""
+    if not isinstance(manifest, dict):
+        raise ConfigError("sweep manifest %1: %2 is missing or malformed", q, "sweep.json")
+    axes = manifest.get("axes")
+    if not isinstance(axes, dict) or not all(isinstance(k, str) and isinstance(v, list) and v
+                                             for k, v in axes.items()):
+        raise ConfigError("sweep manifest %1: %2 is missing or malformed", q, "axes")
+    metrics = manifest.get("metrics")
+    if not isinstance(metrics, dict) or not all(
+            isinstance(metrics.get(k), (int, float)) and not isinstance(metrics.get(k), bool)
+            and math.isfinite(metrics[k]) for k in ("reach_fraction", "learned_below", "tail")):
+        raise ConfigError("sweep manifest %1: %2 is missing or malformed", q, "metrics")
+    for key, kind in (("plot", dict), ("seeds", list), ("base", dict)):
+        if key in manifest and not isinstance(manifest[key], kind):
+            raise ConfigError("sweep manifest %1: %2 is missing or malformed", q, key)
+
+
 def open_sweep(path: str | os.PathLike[str]) -> SweepFolder:
-    """Read a sweep folder; raises ConfigError naming what is missing."""
+    """Read a sweep folder; raises ConfigError naming the folder and what is missing.
+
+    A missing path, a file, a folder without sweep.json, a sweep.json that is not a
+    regular file (a named pipe is never waited on), too large, not JSON or without the
+    axes and metrics the diagram reads, a sweep of fewer than two axes and an unreadable
+    table are each one structured message (:mod:`gradsim.errors`).
+    """
     p = Path(path)
-    manifest_path = p / "sweep.json"
+    q = repr(str(p))
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        st = os.stat(p)
     except FileNotFoundError:
-        raise ConfigError(f"{str(p)!r} is not a sweep folder (no sweep.json; make one with `gradsim sweep`)") from None
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"cannot read {str(manifest_path)!r}: {err}") from None
-    if len(manifest.get("axes", {})) < 2:
-        raise ConfigError(f"sweep {str(p)!r}: a phase diagram needs two axes, this sweep has "
-                          f"{len(manifest.get('axes', {}))}")
+        raise ConfigError("sweep folder %1: no such folder", q) from None
+    except OSError as err:
+        raise ConfigError("cannot read sweep folder %1: %2", q, Reason(err.strerror or str(err))) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise ConfigError("%1 is not a folder (a sweep folder is written by `gradsim sweep`)", q)
+    manifest_path = p / "sweep.json"
+    mq = repr(str(manifest_path))
+    try:
+        raw = read_regular_file(manifest_path, MAX_MANIFEST_BYTES)
+    except FileNotFoundError:
+        raise ConfigError("%1 is not a sweep folder (no sweep.json; make one with `gradsim sweep`)", q) from None
+    except NotRead as err:
+        raise ConfigError("cannot read sweep manifest %1: %2", mq, err.reason) from None
+    except OSError as err:
+        raise ConfigError("cannot read sweep manifest %1: %2", mq, Reason(err.strerror or str(err))) from None
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, RecursionError, ValueError) as err:
+        # the parser's own detail (line and column) stays in its words, as TOML's does
+        detail = Reason("arrays or objects nested too deeply") if isinstance(err, RecursionError) else str(err)
+        raise ConfigError("sweep manifest %1 is not valid JSON: %2", mq, detail) from None
+    _check_manifest(manifest, mq)
+    if len(manifest["axes"]) < 2:
+        raise ConfigError("sweep %1: a phase diagram needs two axes, this sweep has %2", q,
+                          str(len(manifest["axes"])))
     rows = read_table(p) if (p / "results.parquet").exists() else []
+    if rows:  # every row has the table's columns: the first tells whether the diagram's are there
+        needed = ["run_id", "reach_start", "gamma_sigma_start", "diverged_at", *manifest["axes"],
+                  *(m for m in PLOT_METRICS if m != "diverged")]
+        missing = [c for c in needed if c not in rows[0]]
+        if missing:
+            raise ConfigError("sweep table %1: no column %2", repr(str(p / "results.parquet")), missing[0])
     return SweepFolder(p, manifest, rows)
 
 

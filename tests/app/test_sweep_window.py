@@ -98,3 +98,42 @@ def test_the_window_never_imports_torch():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("case", ["missing", "a file", "no manifest", "manifest fifo", "one axis"])
+def test_a_folder_that_cannot_be_opened_says_why_in_chinese_and_changes_nothing(qtbot, sweep_dir, tmp_path, case):
+    import json
+    import re
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gradsim.app.i18n import set_language
+    from gradsim.app.sweep_window import SweepWindow
+
+    win = SweepWindow(None, sweep_dir)
+    qtbot.addWidget(win)
+    before = (win.sweep, win.phase, win.windowTitle(), win.info.text())
+    bad = tmp_path / "bad"
+    if case == "a file":
+        bad.write_text("x")
+    elif case != "missing":
+        bad.mkdir()
+        if case == "manifest fifo":
+            os.mkfifo(bad / "sweep.json")  # no writer: the GUI thread must not wait on it
+        elif case == "one axis":
+            manifest = json.loads((sweep_dir / "sweep.json").read_text())
+            manifest["axes"] = {"cell": manifest["axes"]["cell"]}
+            (bad / "sweep.json").write_text(json.dumps(manifest))
+    assert set_language("zh")
+    try:
+        assert win.open_folder(bad) is False
+        boxes = [b for b in win.findChildren(QMessageBox) if b.objectName() == "errorDialog"]
+        assert len(boxes) == 1
+        text = boxes[0].text()
+    finally:
+        set_language("en")
+    assert re.search(r"[\u4e00-\u9fff]", text) and f"'{bad}" in text, text
+    shown = re.sub(r"'[^']*'|`[^`]*`|sweep\.json", "", text)  # the path, the command and the file name stay
+    assert not re.search(r"\b(sweep|folder|cannot|not a|manifest|axes|regular)\b", shown), text
+    assert (win.sweep, win.phase, win.windowTitle(), win.info.text()) == before  # the open sweep is kept
+    boxes[0].close()

@@ -106,3 +106,85 @@ def test_killed_sweep_resumes_where_it_stopped(tmp_path):
     assert all((records / n).stat().st_mtime_ns == t for n, t in done.items())
     for p in records.glob("*.json"):  # a record is whole or absent: the kill left no torn file
         assert json.loads(p.read_text())["run_id"] == p.stem
+
+
+# ------------------------------------------------------------------ hostile grids and folders
+def _call(capsys, *argv: str) -> tuple[int, list[str]]:
+    from cli_support import call_cli
+
+    code = call_cli(*argv)
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize("edit, line", [
+    (lambda g: "steps = = 3\n", "grid file '{p}' is not valid TOML: "),
+    (lambda g: g + "title = 'x'\n", "grid file '{p}': [plot]: unknown key 'title' (known: metric, x, y)"),
+    (lambda g: g.replace('x = "init_gain"', 'x = "lr"'),
+     "grid file '{p}': [plot] x = 'lr': not an axis of this grid (axes: cell, init_gain)"),
+    (lambda g: g.replace("[plot]", "[metrics]\nsize = 3\n[plot]"),
+     "grid file '{p}': [metrics]: unknown key 'size' (known: reach_fraction, learned_below, tail)"),
+    (lambda g: g.replace('cell = ["rnn", "gru"]', "cell = []"), "grid file '{p}': [axes] cell: no values"),
+    (lambda g: g.replace("{ log = [0.5, 2.0], num = 3 }", "{ range = [0.5, 2.0], step = 1e-12 }"),
+     "grid file '{p}': [axes] init_gain: the range has 1500000000001 values, more than 10000"),
+    (lambda g: g.replace("seq_len = 5", "seq_len = 0"),
+     "grid file '{p}': [base]: seq_len = 0: must be an integer ≥ 1 and ≤ 2000 (time steps per sequence "
+     "(columns of the heatmap))"),
+    (lambda g: "a = " + "[" * 3000 + "]" * 3000 + "\n",
+     "grid file '{p}' is not valid TOML: arrays or tables nested too deeply"),
+])
+def test_a_hostile_grid_is_one_line_and_creates_nothing(tmp_path, capsys, edit, line):
+    p = tmp_path / "grid.toml"
+    p.write_text(edit(GRID.format(steps=3)), encoding="utf-8")
+    out = tmp_path / "out"
+    code, lines = _call(capsys, "sweep", "--grid", str(p), "--out", str(out))
+    assert code == 2 and len(lines) == 1, lines
+    expected = "gradsim: error: " + line.replace("{p}", str(p))
+    assert lines[0].startswith(expected) if expected.endswith(": ") else lines[0] == expected
+    assert not out.exists()
+
+
+def test_a_named_pipe_as_the_grid_never_hangs(tmp_path):
+    """No writer on the pipe: refused at once (the timeout only turns a hang into a failure)."""
+    fifo = tmp_path / "grid.toml"
+    os.mkfifo(fifo)
+    r = gradsim("sweep", "--grid", str(fifo), "--out", str(tmp_path / "out"), timeout=240)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == f"gradsim: error: cannot read grid file '{fifo}': not a regular file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.toml"]
+
+
+@pytest.fixture
+def sweep_folder(tmp_path):
+    """A sweep folder with its manifest and no runs (the errors come before any row is read)."""
+    from gradsim.runs import sweep as sw
+
+    grid = tmp_path / "grid.toml"
+    grid.write_text(GRID.format(steps=3), encoding="utf-8")
+    out = tmp_path / "s"
+    sw.ResultStore(out).write_manifest(sw.load_grid(grid), complete=False)
+    return out
+
+
+@pytest.mark.parametrize("where, extra, line", [
+    ("missing", [], "sweep folder '{d}': no such folder"),
+    ("a file", [], "'{d}' is not a folder (a sweep folder is written by `gradsim sweep`)"),
+    ("empty", [], "'{d}' is not a sweep folder (no sweep.json; make one with `gradsim sweep`)"),
+    ("sweep", ["--x", "lr"], "--x lr: not an axis of this sweep (axes: cell, init_gain)"),
+    ("sweep", ["--y", "init_gain", "--x", "init_gain"], "--x and --y are both 'init_gain': give two different axes"),
+    ("sweep", ["--size", "100000x700"], "--size '100000x700': expected WxH in pixels, each side 1 to 8192, "
+                                        "e.g. 1600x700"),
+    ("sweep", ["--metric", "colour"], "--metric colour: unknown (known: learned, tail_vs_baseline, "
+                                      "best_vs_baseline, reach_start, reach_end, decay_start, decay_end, "
+                                      "gamma_sigma_start, rho_end, sigma_max_end, diverged)"),
+])
+def test_sweep_plot_errors_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, sweep_folder, where, extra,
+                                                          line):
+    monkeypatch.setattr("gradsim.cli.sweep.headless_qt", lambda: None)  # no figure: keep pytest-qt's handler
+    d = {"missing": tmp_path / "gone", "a file": tmp_path / "grid.toml", "empty": tmp_path / "empty",
+         "sweep": sweep_folder}[where]
+    if where == "empty":
+        d.mkdir()
+    out = tmp_path / "plots" / "p.png"
+    code, lines = _call(capsys, "sweep-plot", str(d), *extra, "--out", str(out), "--out", str(out.with_suffix(".csv")))
+    assert code == 2 and lines == ["gradsim: error: " + line.replace("{d}", str(d))]
+    assert not out.parent.exists()

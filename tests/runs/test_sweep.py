@@ -162,7 +162,17 @@ def test_execute_run_is_deterministic_and_measures_the_start():
     assert m["baseline"] == pytest.approx(1 / 6)
     assert m["tail_vs_baseline"] == pytest.approx(m["loss_tail"] * 6)
     assert isinstance(m["learned"], bool) and m["diverged_at"] is None
-    assert 0 <= m["reach_start"] <= 4
+    # the reach counted by hand from the recorded profile: the steps back from T−1 that
+    # ‖∂L_T/∂h_t‖ stays at or above 1 % of its value at T−1
+    p = a["profile_start"]
+    assert len(p) == 5 and p[-1] > 0
+    reach = 0
+    while reach + 1 < len(p) and p[-2 - reach] >= 0.01 * p[-1]:
+        reach += 1
+    assert m["reach_start"] == reach
+    # and the theory behind it: ‖W_hh‖ = 0.5 and |tanh′| ≤ 1, so every step back at least
+    # halves the gradient (the adding task's loss sits at T−1 only)
+    assert all(p[-2 - d] <= 0.5 ** (d + 1) * p[-1] * (1 + 1e-5) for d in range(len(p) - 1))
 
 
 def test_a_run_that_raises_is_an_error_record():
@@ -310,3 +320,189 @@ def test_a_folder_without_a_sweep_is_a_clear_error(tmp_path):
 
     with pytest.raises(ConfigError, match="not a sweep folder"):
         open_sweep(tmp_path)
+
+
+# ------------------------------------------------------------------ hostile grids and folders
+_METRIC_NAMES = ", ".join(sw.PLOT_METRICS)
+
+
+@pytest.mark.parametrize("changes, line", [
+    ({"metrics": {"colour": 1}}, "[metrics]: unknown key 'colour' (known: reach_fraction, learned_below, tail)"),
+    ({"metrics": 5}, "metrics = 5: must be a table ([metrics])"),
+    ({"metrics": {"tail": float("nan")}}, "[metrics] tail = nan: must be a number > 0 and ≤ 1"),
+    ({"base": "vanishing"}, "base = 'vanishing': must be a table ([base])"),
+    ({"base": {"config": 5}}, "[base] config = 5: must be a name (a non-empty string)"),
+    ({"base": {"preset": ""}}, "[base] preset = '': must be a name (a non-empty string)"),
+    ({"base": {**TINY["base"], "lr": "fast"}}, "[base]: lr = 'fast': must be a number > 0 and ≤ 10 (learning rate)"),
+    ({"plot": {"title": "x"}}, "[plot]: unknown key 'title' (known: metric, x, y)"),
+    ({"plot": {"x": "lr"}}, "[plot] x = 'lr': not an axis of this grid (axes: cell, init_gain)"),
+    ({"plot": {"y": 3}}, "[plot] y = 3: not an axis of this grid (axes: cell, init_gain)"),
+    ({"plot": {"metric": "colour"}}, f"[plot] metric = 'colour': unknown (known: {_METRIC_NAMES})"),
+    ({"plot": {"metric": ["learned"]}}, f"[plot] metric = ['learned']: unknown (known: {_METRIC_NAMES})"),
+    ({"plot": []}, "plot = []: must be a table ([plot])"),
+    ({"axes": {"lr": []}}, "[axes] lr: no values"),
+    ({"axes": {"lr": {"range": [1, 0], "step": 0.1}}}, "[axes] lr: no values"),
+    ({"axes": "lr"}, "axes = 'lr': must be a table ([axes])"),
+    ({"axes": {"lr": 0.1}}, "[axes] lr = 0.1: give a list of values or a range table"),
+    ({"axes": {"lr": {"lin": [0.001, 0.01], "num": 10**9}}},
+     "[axes] lr: the range has 1000000000 values, more than 10000"),
+    ({"axes": {"lr": {"range": [0.0, 1.0], "step": 1e-9}}},
+     "[axes] lr: the range has 1000000001 values, more than 10000"),
+    ({"axes": {"lr": {"range": [0, float("inf")], "step": 1}}},
+     "[axes] lr: range = [0, inf]: both ends must be finite numbers"),
+    ({"axes": {"lr": {"log": [float("nan"), 1], "num": 3}}},
+     "[axes] lr: log = [nan, 1]: both ends must be finite numbers"),
+    ({"axes": {"lr": {"lin": [1], "num": 3}}}, "[axes] lr: lin = [1]: must be two numbers [a, b]"),
+    ({"axes": {"lr": {"lin": ["a", "b"], "num": 3}}}, "[axes] lr: lin = ['a', 'b']: must be two numbers [a, b]"),
+    ({"axes": {"lr": {"lin": [0.1, 1], "num": True}}}, "[axes] lr: num = True: must be an integer ≥ 1"),
+    ({"axes": {"lr": {"range": [0, 1], "step": "x"}}}, "[axes] lr: step = 'x': must be > 0"),
+    ({"axes": {"lr": {"range": [0, 1], "step": float("inf")}}}, "[axes] lr: step = inf: must be > 0"),
+    ({"axes": {"lr": {"lin": [0, 1]}}}, "[axes] lr: a range is { log = [a, b], num = n }, { lin = [a, b], num = n } "
+                                        "or { range = [a, b], step = s }; got keys ['lin']"),
+    ({"axes": {"lr": [0.001] * 10_001}}, "[axes] lr: 10001 values, more than 10000"),
+    ({"axes": {"lr": {"lin": [0.001, 0.01], "num": 1000}, "hidden_size": {"range": [1, 1000], "step": 1}}},
+     "the grid has 2000000 runs (points × seeds), more than 100000"),
+    ({"seeds": 10**12}, "seeds = 1000000000000: must be an integer from 1 to 100000 or a list of seeds"),
+    ({"steps": 10**12}, "steps = 1000000000000: must be an integer from 1 to 10000000"),
+    ({"steps": "many"}, "steps = 'many': must be an integer from 1 to 10000000"),
+    ({"colour": 1, "size": 2}, "unknown keys 'colour', 'size' (known: axes, base, description, …"),
+    ({"axes": {"tbptt": [3, 9]}}, "grid point tbptt=9, seed=0: tbptt = 9: must be 0 or between 1 and seq_len (5)"),
+])
+def test_hostile_grids_are_one_structured_line(changes, line):
+    with pytest.raises(ConfigError) as err:
+        sw.parse_grid({**TINY, **changes})
+    # "…": the rest of the line lists what the grid knows (which grows with the format)
+    assert str(err.value).startswith(line[:-1]) if line.endswith("…") else str(err.value) == line
+    (msg,) = err.value.messages
+    # a template and its arguments, never an f-string: the app translates the template
+    assert "%1" in msg.template or not msg.args
+    assert msg.render() == str(err.value)
+
+
+def test_huge_integer_range_ends_are_refused_not_expanded():
+    with pytest.raises(ConfigError) as err:
+        sw.parse_grid({**TINY, "axes": {"seq_len": {"range": [1, 10**400], "step": 1}}})
+    text = str(err.value)
+    assert text.startswith("[axes] seq_len: range = [1, 1000") and text.endswith(": both ends must be finite numbers")
+
+
+def test_a_bad_point_keeps_the_field_error_as_data():
+    with pytest.raises(ConfigError) as err:
+        sw.parse_grid({**TINY, "axes": {"tbptt": [3, 9]}})
+    inner = err.value.messages[0].args[-1]
+    assert isinstance(inner, ConfigError) and inner.field == "tbptt"
+
+
+@pytest.fixture
+def grid_path(tmp_path):
+    return tmp_path / "grid.toml"
+
+
+@pytest.mark.parametrize("content, line", [
+    (b"steps = = 1\n", "grid file '{p}' is not valid TOML: "),
+    (b"\xff\xfe\x00binary", "grid file '{p}' is not valid TOML: "),
+    (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+     "grid file '{p}' is not valid TOML: arrays or tables nested too deeply"),
+    (b"steps = 1" + b"0" * 5000 + b"\n", "grid file '{p}' is not valid TOML: an integer with too many digits"),
+    (b"#" * ((1 << 20) + 1), "cannot read grid file '{p}': larger than 1 MiB"),
+    (b'steps = 3\n[axes]\ncell = ["rnn"]\n[plot]\ntitle = "x"\n',
+     "grid file '{p}': [plot]: unknown key 'title' (known: metric, x, y)"),
+    (b'[base]\nconfig = "/dev/zero"\n[axes]\ncell = ["rnn"]\n',  # the base config is read as --config is
+     "grid file '{p}': cannot read config file '/dev/zero': not a regular file"),
+])
+def test_hostile_grid_files_are_one_line(grid_path, content, line):
+    grid_path.write_bytes(content)
+    with pytest.raises(ConfigError) as err:
+        sw.load_grid(grid_path)
+    expected = line.replace("{p}", str(grid_path))
+    text = str(err.value)
+    assert "\n" not in text
+    assert text == expected if not expected.endswith(": ") else text.startswith(expected)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_grid_that_is_not_a_regular_file_is_refused_at_once(grid_path, kind):
+    import os
+
+    if kind == "fifo":
+        os.mkfifo(grid_path)  # no writer: a blocking open would wait forever
+    elif kind == "folder":
+        grid_path.mkdir()
+    else:
+        grid_path = "/dev/zero"
+    reason = "is a folder" if kind == "folder" else "not a regular file"
+    with pytest.raises(ConfigError, match=rf"^cannot read grid file '{grid_path}': {reason}$"):
+        sw.load_grid(grid_path)
+
+
+def _manifest_folder(tmp_path):
+    out = tmp_path / "s"
+    sw.ResultStore(out).write_manifest(_grid(), complete=False)
+    return out
+
+
+def _edit_manifest(folder, edit):
+    import json
+
+    path = folder / "sweep.json"
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("case, line", [
+    ("missing", "sweep folder '{d}': no such folder"),
+    ("a file", "'{d}' is not a folder (a sweep folder is written by `gradsim sweep`)"),
+    ("no manifest", "'{d}' is not a sweep folder (no sweep.json; make one with `gradsim sweep`)"),
+    ("manifest fifo", "cannot read sweep manifest '{d}/sweep.json': not a regular file"),
+    ("manifest folder", "cannot read sweep manifest '{d}/sweep.json': is a folder"),
+    ("not json", "sweep manifest '{d}/sweep.json' is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
+    ("deep json", "sweep manifest '{d}/sweep.json' is not valid JSON: arrays or objects nested too deeply"),
+    ("a list", "sweep manifest '{d}/sweep.json': sweep.json is missing or malformed"),
+    ("no axes", "sweep manifest '{d}/sweep.json': axes is missing or malformed"),
+    ("an empty axis", "sweep manifest '{d}/sweep.json': axes is missing or malformed"),
+    ("no metrics", "sweep manifest '{d}/sweep.json': metrics is missing or malformed"),
+    ("one axis", "sweep '{d}': a phase diagram needs two axes, this sweep has 1"),
+    ("table fifo", "cannot read sweep table '{d}/results.parquet': not a regular file"),
+    ("table garbage", "cannot read sweep table '{d}/results.parquet': "),
+])
+def test_hostile_sweep_folders_are_one_line(tmp_path, case, line):
+    import os
+
+    from gradsim.runs.sweep_plot import open_sweep
+
+    d = _manifest_folder(tmp_path)
+    manifest = d / "sweep.json"
+    if case == "missing":
+        d = tmp_path / "nothing-here"
+    elif case == "a file":
+        d = manifest
+    elif case == "no manifest":
+        manifest.unlink()
+    elif case in ("manifest fifo", "manifest folder"):
+        manifest.unlink()
+        os.mkfifo(manifest) if case == "manifest fifo" else manifest.mkdir()
+    elif case == "not json":
+        manifest.write_text("")
+    elif case == "deep json":
+        manifest.write_text("[" * 200_000 + "]" * 200_000)
+    elif case == "a list":
+        manifest.write_text("[]")
+    elif case == "no axes":
+        _edit_manifest(d, lambda m: m.pop("axes"))
+    elif case == "an empty axis":
+        _edit_manifest(d, lambda m: m["axes"].update(cell=[]))
+    elif case == "no metrics":
+        _edit_manifest(d, lambda m: m.pop("metrics"))
+    elif case == "one axis":
+        _edit_manifest(d, lambda m: m["axes"].pop("cell"))
+    elif case == "table fifo":
+        os.mkfifo(d / "results.parquet")
+    elif case == "table garbage":
+        (d / "results.parquet").write_bytes(b"PAR1 not really")
+    expected = line.replace("{d}", str(d))
+    with pytest.raises(ConfigError) as err:
+        open_sweep(d)
+    text = str(err.value)
+    assert "\n" not in text
+    assert text.startswith(expected) if expected.endswith(": ") else text == expected
