@@ -227,6 +227,14 @@ def run(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    from gradsim.app.session import HISTORY_ROWS, SCALAR_ROWS
+    from gradsim.core.budget import check_memory
+
+    try:  # the check every run makes, before any window: a config that cannot fit is one line
+        check_memory(cfg, HISTORY_ROWS, SCALAR_ROWS)
+    except ConfigError as err:
+        print(f"gradsim: {err}", file=sys.stderr)
+        return 2
 
     import pyqtgraph as pg
 

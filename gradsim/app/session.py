@@ -8,7 +8,10 @@ GUI-side histories and the run-control state machine::
       │              └─(loop: exception)──────────▶ error
       └──────────── reset (from any state) ◀──────────────┘
 
-``step`` runs exactly one iteration and leaves the session paused. Views receive
+``step`` runs exactly one iteration and leaves the session paused. A config that
+cannot fit in this machine's memory is refused before the worker sees it
+(:meth:`Session.check_fits`: Reset, a preset, a config file, a restarted worker): the
+session emits :attr:`Session.refused` and changes nothing. Views receive
 the session and subscribe to its signals; they never own training state. Commands
 are numbered; a "paused" report from the loop that predates the user's latest
 play / pause / step / reset is stale and ignored, so fast clicking cannot leave the
@@ -24,7 +27,8 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from gradsim.config import RunConfig, reset_required
+from gradsim.config import ConfigError, RunConfig, reset_required
+from gradsim.core.budget import check_memory
 from gradsim.core.history import DecimatingBuffer, History
 from gradsim.runs.live.protocol import (
     Command, ConfigMsg, ErrorMsg, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
@@ -40,6 +44,8 @@ log = logging.getLogger(__name__)
 STATES = ("idle", "running", "paused", "diverged", "error")
 #: Rows of the GUI-side history (per layer): the heatmap's height in rows.
 HISTORY_ROWS = 2048
+#: Rows of the first layer's scalar series (History's default), for the memory check.
+SCALAR_ROWS = 1 << 18
 
 
 class Session(QObject):
@@ -74,6 +80,9 @@ class Session(QObject):
     errorOccurred = Signal(str, str)
     #: Short human notice for the status bar.
     notice = Signal(str)
+    #: A config was refused before the worker saw it (it cannot fit in memory); carries the
+    #: ConfigError (the window translates it). Nothing changed.
+    refused = Signal(object)
 
     def __init__(self, cfg: RunConfig, *, backend: str | None = None, preset: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -154,7 +163,7 @@ class Session(QObject):
     def play(self, until: int = 0) -> None:
         """Train until paused; with ``until`` > 0 the loop pauses by itself once the run has
         done that many iterations (a lecture step's ``stop_at``), emitting :attr:`notice`."""
-        if self._state == "running" or self._shut:
+        if self._state == "running" or self._shut or not self._restart_fits():
             return
         self._ensure_backend()
         self._control(Command.play(self._next_seq(), until=max(0, int(until))), "running")
@@ -171,16 +180,19 @@ class Session(QObject):
 
     def step(self) -> None:
         """Run exactly one iteration (pausing first if running)."""
-        if self._shut:
+        if self._shut or not self._restart_fits():
             return
         self._ensure_backend()
         self._control(Command.step(self._next_seq(), 1), "paused")
         self._waiting_since = time.monotonic()
 
-    def reset(self) -> None:
-        """Rebuild the model from :attr:`config` (applies the fields waiting for reset)."""
-        if self._shut:
-            return
+    def reset(self) -> bool:
+        """Rebuild the model from :attr:`config` (applies the fields waiting for reset).
+
+        False, with :attr:`refused` emitted and nothing changed (the running model, its
+        plots, the pending fields), when :attr:`config` cannot fit in memory."""
+        if self._shut or not self.check_fits(self._config):
+            return False
         run_id = self._next_run_id
         self._next_run_id += 1
         if not self._ensure_backend(run_id):
@@ -194,6 +206,7 @@ class Session(QObject):
         self._waiting_since = None
         self.runCleared.emit()
         self.divergedChanged.emit(None)
+        return True
 
     def set_delay(self, seconds: float) -> None:
         """Pause between two steps while playing (0 = flat out)."""
@@ -207,9 +220,12 @@ class Session(QObject):
         self.set_config(new)
         return new
 
-    def set_config(self, cfg: RunConfig, *, reset: bool = False) -> None:
+    def set_config(self, cfg: RunConfig, *, reset: bool = False) -> bool:
         """Make ``cfg`` the desired config: live fields apply at the next step,
-        the others on Reset (at once if ``reset``)."""
+        the others on Reset (at once if ``reset``). With ``reset``, a ``cfg`` that cannot
+        fit in memory is refused (:attr:`refused`, False) and nothing changes."""
+        if reset and not self.check_fits(cfg):
+            return False
         changed = cfg != self._config
         self._config = cfg
         if changed:
@@ -219,14 +235,32 @@ class Session(QObject):
             self.reset()
         else:
             self.pendingChanged.emit(self.pending_reset)
+        return True
 
-    def load_preset(self, name: str, cfg: RunConfig) -> None:
-        """Switch to a preset: reset to it and keep playing if we were."""
+    def load_preset(self, name: str, cfg: RunConfig) -> bool:
+        """Switch to a preset: reset to it and keep playing if we were. False (nothing
+        changed, :attr:`refused` emitted) when it cannot fit in memory."""
+        if not self.check_fits(cfg):
+            return False
         was_running = self._state == "running"
         self.preset = name
         self.set_config(cfg, reset=True)
         if was_running:
             self.play()
+        return True
+
+    def check_fits(self, cfg: RunConfig) -> bool:
+        """Whether a run of ``cfg`` fits in the memory this machine has left: the check
+        every CLI run makes (:func:`gradsim.core.budget.check_memory`), for the app's
+        history sizes. If not, emits :attr:`refused` with the estimate and what is
+        available, and returns False."""
+        try:
+            check_memory(cfg, HISTORY_ROWS, SCALAR_ROWS)
+        except ConfigError as err:
+            log.info("config refused: %s", err)
+            self.refused.emit(err)
+            return False
+        return True
 
     # ------------------------------------------------------------ shutdown
     def shutdown(self, timeout: float = 1.0) -> bool:
@@ -266,6 +300,12 @@ class Session(QObject):
         self._backend.batch.connect(self._on_batch)
         self._backend.failed.connect(self._on_backend_failed)
         self._send(Command.delay(self._next_seq(), self._delay))
+
+    def _restart_fits(self) -> bool:
+        """A dead worker restarts with :attr:`config`: whether that fits (True if alive)."""
+        if self._backend is not None and self._backend.alive:
+            return True
+        return self.check_fits(self._config)
 
     def _ensure_backend(self, run_id: int | None = None) -> bool:
         """Restart a backend that died (never a second one). True if started here."""
@@ -360,7 +400,8 @@ class Session(QObject):
             self.pendingChanged.emit(self.pending_reset)
         elif isinstance(m, ErrorMsg):
             log.error("%s\n%s", m.message, m.traceback)
-            self.errorOccurred.emit(m.message, m.traceback)
+            text = translate_error(m.error) if m.error is not None else m.message
+            self.errorOccurred.emit(text, m.traceback)
         elif isinstance(m, StoppedMsg):
             pass
 

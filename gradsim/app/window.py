@@ -41,7 +41,8 @@ SHUTDOWN_SECONDS = 0.8
 
 
 class Banner(QFrame):
-    """A visible strip above the plots: "diverged at step N" or a worker error."""
+    """A visible strip above the plots: "diverged at step N", a worker error or a config
+    refused before it ran (``kind`` "diverged", "error", "refused")."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +86,8 @@ class Banner(QFrame):
         self.style().polish(self)
         self.text.setText(text)
         self.details_button.setVisible(bool(details))
+        # a refused config left the run as it was: Reset would only ask for it again
+        self.reset_button.setVisible(kind != "refused")
         self.show()
 
     def clear(self, kind: str | None = None) -> None:
@@ -147,9 +150,12 @@ class MainWindow(QMainWindow):
         session.stateChanged.connect(self._on_state)
         session.divergedChanged.connect(self._on_diverged)
         session.errorOccurred.connect(self._on_error)
+        session.refused.connect(self._on_refused)
+        self._refusal = None  # the ConfigError the "refused" banner shows
         session.runStarted.connect(lambda _info: self._update_title())
         # a preset switch empties the plots at once, not after the old run's step
         session.runCleared.connect(lambda: self.plots._on_run_started(None))
+        session.runCleared.connect(lambda: self.banner.clear("refused"))  # a config that fits was built
         session.configChanged.connect(lambda _cfg: self._update_title())
         self._restore_settings()
         # The speed to remember: the user's, never a lecture step's (restored when it closes).
@@ -234,14 +240,28 @@ class MainWindow(QMainWindow):
         self.banner.show_message("error", self.tr("Error: %1 — training paused.").replace("%1", message), tb)
         self.show_message(self.tr("Error: %1").replace("%1", message), 15000)
 
+    def _refused_text(self, err) -> str:
+        return self.tr("Not started: %1. The current run is unchanged.").replace("%1", i18n.translate_error(err))
+
+    def _on_refused(self, err) -> None:
+        """A config that cannot fit in memory: one line in the banner; nothing else changed."""
+        self._refusal = err
+        self.banner.show_message("refused", self._refused_text(err))
+
     def _show_banner_details(self) -> None:
         dialogs.show_error(self, self.tr("Error details"), self.banner.text.text(), self.banner.details)
 
     # ------------------------------------------------------------ language
-    def set_language(self, lang: str) -> bool:
-        """Switch the whole UI to ``lang`` ("en" / "zh") now and remember it (``ui/language``)."""
+    def set_language(self, lang: str, *, remember: bool | None = None) -> bool:
+        """Switch the whole UI to ``lang`` ("en" / "zh") now and remember it (``ui/language``).
+
+        ``remember`` None: remembered unless a lecture is open (its language lasts while it
+        is open; closing it gives back the one from before).
+        """
         ok = i18n.set_language(lang)
-        if ok:
+        if remember is None:
+            remember = getattr(self.lecture, "lecture", None) is None
+        if ok and remember:
             self.settings.setValue(i18n.SETTINGS_KEY, lang)
             self.settings.sync()
         self.actions.retranslate()  # also re-checks the language actually in use
@@ -254,6 +274,8 @@ class MainWindow(QMainWindow):
         self._on_state(self.session.state)
         if self.banner.kind == "diverged" and getattr(self, "_diverged_at", None) is not None:
             self.banner.text.setText(self._diverged_text(self._diverged_at))
+        elif self.banner.kind == "refused" and self._refusal is not None:
+            self.banner.text.setText(self._refused_text(self._refusal))
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "actions"):
@@ -275,8 +297,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ presets & files
     def apply_preset(self, name: str) -> None:
         preset = list_presets()[name]
+        if not self.session.load_preset(name, preset.config):  # too big for this machine: the banner says
+            self._update_title()  # the preset menu shows the run's preset again
+            return
         self.source = None
-        self.session.load_preset(name, preset.config)
         self._update_title()
         self.show_message(self.tr("Preset %1: %2").replace("%2", i18n.preset_description(preset.description))
                           .replace("%1", name), 15000)
@@ -285,7 +309,8 @@ class MainWindow(QMainWindow):
         return str(self.settings.value("files/last_dir", str(Path.home())))
 
     def open_config(self, path: str | None = None) -> bool:
-        """Load a TOML config (validated first: a bad file changes nothing)."""
+        """Load a TOML config (validated first: a bad file, or a config too big for this
+        machine's memory, changes nothing)."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Open configuration"), self._dir(),
                                                   self.tr("TOML (*.toml);;All (*)"))
@@ -305,11 +330,12 @@ class MainWindow(QMainWindow):
                                self.tr("Cannot read %1: %2").replace("%1", str(path)).replace(
                                    "%2", f"{type(err).__name__}: {err}"[:300]))
             return False
+        was_running = self.session.state == "running"
+        if not self.session.set_config(cfg, reset=True):  # too big for this machine: the banner says
+            return False
         self.settings.setValue("files/last_dir", str(Path(path).parent))
         self.source = str(path)
-        was_running = self.session.state == "running"
         self.session.preset = None
-        self.session.set_config(cfg, reset=True)
         if was_running:
             self.session.play()
         self._update_title()
@@ -501,13 +527,10 @@ class MainWindow(QMainWindow):
             self._user_delay = self.session.delay
 
     def close_lecture(self) -> None:
-        """Leave the lecture: its panel empties and hides, the speed from before it returns."""
-        lec = self.lecture
-        lec.lecture = None
-        lec.panel.lecture = None
-        lec.panel.render()
-        lec.dock.hide()
-        lec._update_actions()
+        """Leave the lecture (Lecture → Close lecture): its panel empties and hides; the speed,
+        language, view, colour levels, presentation plots and hidden controls from before it
+        return (:meth:`gradsim.app.lecture_panel.LectureController.close`)."""
+        self.lecture.close()
         self.actions.set_speed(self._user_delay)
 
     def show_shortcuts(self) -> None:
@@ -550,7 +573,7 @@ class MainWindow(QMainWindow):
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
         st.setValue("window/splitter", self.splitter.saveState())
-        prefs = self.plots.prefs()
+        prefs = self.lecture.user_prefs(self.plots.prefs())  # the user's, not an open lecture's
         st.setValue("plots/view", prefs["view"])
         lv = prefs["levels"]
         st.setValue("plots/levels", f"{lv[0]},{lv[1]}" if lv else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from gradsim.cli.common import (
@@ -40,8 +41,10 @@ def register(sub) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", type=nonempty("--out"),
                    help="output folder: new, empty or an earlier run's (replaced whole)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
-    p.add_argument("--tensorboard", metavar="DIR", default=None,
-                   help="also log every iteration to TensorBoard in DIR (needs the tensorboard package)")
+    p.add_argument("--tensorboard", metavar="DIR", default=None, type=nonempty("--tensorboard"),
+                   help="also log every iteration to TensorBoard in DIR (needs the tensorboard package); a run "
+                        "that fails, or a Ctrl-C that keeps no run folder, removes what it wrote there (DIR "
+                        "itself if the run created it, else only its own event files)")
     p.set_defaults(func=run, renders=True)
     return p
 
@@ -62,29 +65,39 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if msg := prepare_output_dir(args, out):
         return fail(msg)
-    sinks = []
+    if args.tensorboard and _within(Path(args.tensorboard), out):
+        return fail(f"--tensorboard {args.tensorboard!r} is inside --out {str(out)!r}, which the run replaces whole "
+                    "at the end: choose a TensorBoard folder outside it")
+    tb = None
     if args.tensorboard:
         from gradsim.runs.tensorboard import TensorBoardWriter
 
         try:
-            sinks.append(TensorBoardWriter(args.tensorboard))
-        except (ImportError, OSError) as err:  # the extra is missing, or DIR cannot be written
+            tb = TensorBoardWriter(args.tensorboard)
+        except ImportError as err:  # the extra is missing
             return fail(str(err))
+        except OSError as err:  # DIR cannot be created or written: nothing is left there
+            return fail(one_line(err))
+    result = None
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
             result = run_to_folder(cfg, args.steps, out, figures=not args.no_figures, progress=train_progress(bar),
-                                   sinks=sinks, stop_on_interrupt=True)
-    except Interrupted as err:
-        return interrupted(err.step)
-    except KeyboardInterrupt:
-        return interrupted(None)
-    except ConfigError as err:
-        return fail(one_line(err))
-    except OSError as err:
-        return fail(one_line(err))
-    finally:
-        for sink in sinks:
-            sink.close()
+                                   sinks=[tb] if tb is not None else [], stop_on_interrupt=True)
+        if tb is not None:
+            tb.close()  # the final images: a full disk can fail here too
+    except BaseException as err:
+        # What this run wrote under --tensorboard goes (never what was there before). A
+        # Ctrl-C that keeps the run folder up to step N keeps the log of those steps too.
+        if tb is not None:
+            tb.discard()
+        if isinstance(err, Interrupted):
+            return interrupted(err.step)
+        if isinstance(err, KeyboardInterrupt):
+            return interrupted(None)
+        if isinstance(err, (ConfigError, OSError)):
+            done = "" if result is None else f"; {out} was written, the TensorBoard log removed"
+            return fail(one_line(err) + done)
+        raise
     if result.interrupted_at is not None:
         return interrupted(result.interrupted_at, kept=str(out))
     summary = result.summary
@@ -93,3 +106,9 @@ def run(args: argparse.Namespace) -> int:
     sps = summary["steps_per_second"]
     print(f"wrote {out}: {args.steps} steps, final loss {summary['final_loss']:.6g}, {sps:.1f} steps/s{note}")
     return 0
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it (links resolved)."""
+    p, f = Path(os.path.realpath(path)), Path(os.path.realpath(folder))  # never raises (a loop of links)
+    return p == f or f in p.parents

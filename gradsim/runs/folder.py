@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
@@ -145,7 +147,8 @@ _RUN_EXTRAS = frozenset({"a", "b", "compare.png", "compare.svg", "model.json", "
 def check_out_folder(path: str | Path, names: Iterable[str] = OUTPUT_FILES) -> Path:
     """Before anything is created: ``path`` is absent, an empty folder or a folder of an
     earlier run (only ``names`` and gradsim's own files in it), which a new run may replace
-    whole. Raises WriteError naming ``path`` otherwise (a file, a folder of other files)."""
+    whole. Raises WriteError naming ``path`` otherwise (a file, a folder of other files, a
+    folder this user may not write)."""
     p = Path(path)
     if str(path) == "":
         raise WriteError(p, Reason("no folder given"), "output folder")
@@ -154,6 +157,10 @@ def check_out_folder(path: str | Path, names: Iterable[str] = OUTPUT_FILES) -> P
             return p
         if not p.is_dir():
             raise WriteError(p, Reason("not a folder"), "output folder")
+        if not os.access(p, os.W_OK | os.X_OK):
+            # a read-only folder says "keep": the rename would replace it all the same (its
+            # parent is writable), so refuse it as writing into it would be refused
+            raise write_error(p, PermissionError(errno.EACCES, os.strerror(errno.EACCES)), "output folder")
     except WriteError:
         raise
     except OSError as err:  # a name too long, a loop of links

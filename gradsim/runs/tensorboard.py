@@ -29,8 +29,12 @@ then ``tensorboard --logdir tb``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
+import shutil
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
@@ -40,6 +44,7 @@ import numpy as np
 from gradsim.config import VIEWS
 from gradsim.core.history import History
 from gradsim.core.snapshot import Snapshot
+from gradsim.fileio import WriteError, write_error
 
 __all__ = ["MISSING_MESSAGE", "TensorBoardWriter", "heatmap_image", "profile_image"]
 
@@ -136,6 +141,13 @@ class TensorBoardWriter:
     ------
     ImportError
         With a one-line install hint when the ``tensorboard`` package is missing.
+    OSError
+        A :class:`~gradsim.fileio.WriteError` naming ``logdir`` when it cannot be created or
+        written (here, and from logging an iteration or closing: a full disk).
+
+    A run that fails calls :meth:`discard`: it removes what this writer created (``logdir``
+    and the folders above it that it made, or only its own event files in a folder that
+    was there before), never anything else.
     """
 
     def __init__(self, logdir: str | Path, *, image_every: int = 50, histogram_every: int = 10,
@@ -148,7 +160,17 @@ class TensorBoardWriter:
             raise ValueError(f"image_every = {image_every!r}, histogram_every = {histogram_every!r}: must be ≥ 1")
         self.logdir = Path(logdir)
         self.image_every, self.histogram_every, self.rows = image_every, histogram_every, rows
-        self.writer = SummaryWriter(log_dir=str(self.logdir))
+        _quiet_writer_threads()
+        self._made = _outermost_missing(self.logdir)  # the folder this writer creates, if any
+        before = _entries(self.logdir)
+        try:
+            self.writer = SummaryWriter(log_dir=str(self.logdir))
+        except OSError as err:
+            self._files = sorted(_entries(self.logdir) - before)
+            self._remove()
+            raise write_error(self.logdir, err) from None
+        # the event file SummaryWriter opened (its name has the time, host and pid: a stranger's differs)
+        self._files = sorted(_entries(self.logdir) - before)
         self.histories: list[History] = []
         self.last: Snapshot | None = None
         self._closed = False
@@ -158,7 +180,20 @@ class TensorBoardWriter:
         self.writer.add_text("gradsim/model", "```\n" + json.dumps(dict(info), indent=2) + "\n```", 0)
 
     def __call__(self, snap: Snapshot) -> None:
-        """Log one iteration."""
+        """Log one iteration (OSError: a WriteError naming :attr:`logdir`)."""
+        with self._naming_errors():
+            self._log(snap)
+
+    @contextlib.contextmanager
+    def _naming_errors(self):
+        try:
+            yield
+        except WriteError:
+            raise
+        except OSError as err:  # "[Errno 28] No space left on device" names no file: name the log
+            raise write_error(self.logdir, err) from None
+
+    def _log(self, snap: Snapshot) -> None:
         w, step = self.writer, snap.step
         for name in ("loss", "grad_norm", "grad_norm_after", "spectral_radius", "sigma_max", "step_seconds"):
             v = float(getattr(snap, name))
@@ -198,19 +233,79 @@ class TensorBoardWriter:
 
     def flush(self) -> None:
         """Write pending events to disk."""
-        self.writer.flush()
+        with self._naming_errors():
+            self.writer.flush()
 
     def close(self) -> None:
         """Final images, then close the event file. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        if self.last is not None and self.last.step % self.image_every:
-            self._images()
-        self.writer.close()
+        with self._naming_errors():
+            try:
+                if self.last is not None and self.last.step % self.image_every:
+                    self._images()
+            finally:
+                self.writer.close()
+
+    def discard(self) -> Path | None:
+        """Close without the final images and remove what this writer created: the folder it
+        made (``logdir`` or the outermost new folder above it), else only the event files it
+        wrote into a folder that was there before. Never raises (it runs on a failure path);
+        returns the folder that is gone, or None when only files were removed."""
+        self._closed = True
+        with contextlib.suppress(Exception):  # a full disk may fail the last flush too
+            self.writer.close()
+        return self._remove()
+
+    def _remove(self) -> Path | None:
+        if self._made is not None:
+            shutil.rmtree(self._made, ignore_errors=True)
+            return self._made
+        for name in self._files:
+            with contextlib.suppress(OSError):
+                (self.logdir / name).unlink()
+        return None
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _quiet_writer_threads() -> None:
+    """Let a failed write be reported once. tensorboard's writer thread keeps a write error
+    (a full disk) for the writer to raise on its next call, in the caller's thread, and
+    also lets it escape, so that Python's thread hook prints its traceback too; this hook
+    leaves out that second report (OSError from that thread only) and passes on the rest."""
+    if getattr(threading.excepthook, "_gradsim_writer_quiet", False):
+        return
+    previous = threading.excepthook
+
+    def hook(args) -> None:
+        thread = type(args.thread)
+        if (thread.__name__ == "_AsyncWriterThread" and thread.__module__.startswith("tensorboard.")
+                and isinstance(args.exc_value, OSError)):
+            return
+        previous(args)
+
+    hook._gradsim_writer_quiet = True
+    threading.excepthook = hook
+
+
+def _outermost_missing(path: Path) -> Path | None:
+    """The outermost of ``path`` and its parents that does not exist yet (None: ``path`` exists)."""
+    path = Path(os.path.abspath(path))
+    if path.exists():
+        return None
+    while not path.parent.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _entries(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()

@@ -166,3 +166,27 @@ def test_display_problem_names_the_missing_libraries_and_their_packages(monkeypa
     assert launch.display_problem({"DISPLAY": ":0"}, "linux") is None
     assert {pkg for _, pkg in launch.XCB_LIBRARIES} >= {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1",
                                                        "libxkbcommon-x11-0", "libegl1"}
+
+
+def test_a_config_too_big_for_this_machine_is_one_line_before_any_window(tmp_path, monkeypatch, capsys, qapp):
+    """`gradsim gui --config huge.toml`: the memory check every run makes, before a window or a
+    worker exists (the estimate and what is available, exit 2)."""
+    from PySide6.QtWidgets import QApplication
+
+    from gradsim.app import launch
+    from gradsim.app.session import HISTORY_ROWS, SCALAR_ROWS
+    from gradsim.config import RunConfig, save_config
+    from gradsim.core import budget
+
+    cfg = RunConfig(hidden_size=64, seq_len=50, batch_size=16)
+    need = budget.estimate_bytes(cfg, HISTORY_ROWS, SCALAR_ROWS)
+    big = tmp_path / "big.toml"
+    save_config(cfg, big)
+    monkeypatch.setenv("GRADSIM_SETTINGS", str(tmp_path / "settings.ini"))
+    monkeypatch.setattr(budget, "available_bytes", lambda: need - 1)
+    windows = set(QApplication.topLevelWidgets())
+    assert launch.run(["--config", str(big)]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and budget.format_bytes(need) in err[0] and budget.format_bytes(need - 1) in err[0], err
+    assert set(QApplication.topLevelWidgets()) == windows  # no window was made
+    assert not (tmp_path / "settings.ini").exists()

@@ -19,13 +19,15 @@ from gradsim.runs.folder import OUTPUT_FILES  # noqa: E402
 from app_configs import DIVERGING  # noqa: E402
 
 
-def _run_steps(qtbot, w, n: int) -> None:
+def _run_steps(qtbot, w, n: int, settled) -> None:
+    """Train at least ``n`` iterations, pause, and draw once everything the loop sent has
+    arrived (``settled``: round trips to the loop, no sleep) and it has stopped stepping."""
     s = w.session
     qtbot.waitUntil(lambda: s.run_info is not None, timeout=15000)
     s.play()
     qtbot.waitUntil(lambda: s.iteration >= n, timeout=15000)
     s.pause()
-    qtbot.wait(100)
+    settled(qtbot, s)
     w.plots.tick()
 
 
@@ -33,9 +35,9 @@ def _error_dialogs(w) -> list[QMessageBox]:
     return [b for b in w.findChildren(QMessageBox) if b.objectName() == "errorDialog" and b.isVisible()]
 
 
-def test_plots_fill_as_training_runs(qtbot, make_window):
+def test_plots_fill_as_training_runs(qtbot, make_window, settled):
     w = make_window()
-    _run_steps(qtbot, w, 20)
+    _run_steps(qtbot, w, 20, settled)
     p = w.plots
     n = len(w.session.history.views["last"])
     assert n >= 20
@@ -51,9 +53,9 @@ def test_plots_fill_as_training_runs(qtbot, make_window):
     assert p.heatmap.full_redraws == full + 1 and p.heatmap._title.startswith("‖δ_t‖")
 
 
-def test_heatmap_levels_follow_data_or_stay_fixed(qtbot, make_window):
+def test_heatmap_levels_follow_data_or_stay_fixed(qtbot, make_window, settled):
     w = make_window()
-    _run_steps(qtbot, w, 5)
+    _run_steps(qtbot, w, 5, settled)
     hm = w.plots.heatmap
     lo, hi = hm.color_bar.levels()
     assert lo == int(lo) and hi == int(hi) and lo < hi  # whole decades around the data
@@ -95,9 +97,9 @@ def test_a_worker_error_shows_a_banner_with_details(qtbot, make_window, monkeypa
     assert w.state_label.text() == "error"
 
 
-def test_export_all_writes_every_file(qtbot, make_window, tmp_path):
+def test_export_all_writes_every_file(qtbot, make_window, settled, tmp_path):
     w = make_window(RunConfig(task="sine", seq_len=20, batch_size=4, hidden_size=8))
-    _run_steps(qtbot, w, 10)
+    _run_steps(qtbot, w, 10, settled)
     out = tmp_path / "all"
     out.mkdir()
     written = w.export_all(str(out))
@@ -110,9 +112,9 @@ def test_export_all_writes_every_file(qtbot, make_window, tmp_path):
     assert summary["steps"] == w.session.iteration
 
 
-def test_each_figure_exports_and_bad_paths_give_a_dialog(qtbot, make_window, tmp_path):
+def test_each_figure_exports_and_bad_paths_give_a_dialog(qtbot, make_window, settled, tmp_path):
     w = make_window()
-    _run_steps(qtbot, w, 5)
+    _run_steps(qtbot, w, 5, settled)
     for name in w.plots.widgets():
         for fmt in (".png", ".svg", ".pdf"):
             assert w.export_figure(name, fmt, str(tmp_path / f"{name}{fmt}")), (name, fmt)
@@ -204,10 +206,10 @@ def test_ui_prefs_persist_in_the_private_settings(qtbot, make_window, tmp_path):
     assert w2.session.delay == pytest.approx(0.25, abs=0.01)
 
 
-def test_views_follow_the_runs_shape(qtbot, make_window):
+def test_views_follow_the_runs_shape(qtbot, make_window, settled):
     """Layer selector for stacked nets, truncation lines for tbptt, the roll-out for sine."""
     w = make_window(RunConfig(task="sine", seq_len=30, batch_size=4, hidden_size=8, num_layers=2, tbptt=10))
-    _run_steps(qtbot, w, 3)
+    _run_steps(qtbot, w, 3, settled)
     p = w.plots
     assert not p.layer_box.isHidden() and p.layer_box.count() == 2
     p.layer_box.setCurrentIndex(1)

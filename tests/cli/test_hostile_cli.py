@@ -308,3 +308,123 @@ def test_ctrl_c_of_report_is_one_line_and_writes_nothing(tmp_path, monkeypatch, 
     assert code == 130
     assert capsys.readouterr().err == "gradsim: interrupted at step 5; nothing written\n"
     assert _listing(tmp_path) == []
+
+
+# ------------------------------------------------------------------ more hostile files and folders
+def _symlink_loop(folder: Path) -> Path:
+    a, b = folder / "loop_a.toml", folder / "loop_b.toml"
+    os.symlink(b, a)
+    os.symlink(a, b)
+    return a
+
+
+@pytest.mark.parametrize("kind, needle", [
+    ("array", "seq_len = [8]: must be an integer"),  # an array where a number belongs
+    ("mixed_array", "csv_columns = ['a', 1]: must be a text"),  # a wrong type inside an array
+    ("inline_table", "lr = {'x': 1}: must be a number"),
+    ("nan", "lr = nan: must be a number"),
+    ("bool", "seq_len = True: must be an integer"),
+    ("date", "seed = datetime.date(1979, 5, 27)"),
+    ("duplicate", "not valid TOML"),
+    ("utf16", "UTF-16 text; save the file as UTF-8"),  # with its BOM, as Windows editors save it
+    ("utf16_no_bom", "UTF-16 text; save the file as UTF-8"),
+    ("latin1", "not valid TOML"),
+    ("nul", "not valid TOML"),
+    ("symlink_loop", "Too many levels of symbolic links"),
+    ("dangling_symlink", "No such file or directory"),
+    ("fifo_behind_a_symlink", "not a regular file"),
+])
+def test_more_hostile_config_files_are_one_line_and_create_nothing(tmp_path, capsys, kind, needle):
+    path = tmp_path / f"{kind}.toml"
+    texts = {"array": "seq_len = [8]\n", "mixed_array": 'csv_columns = ["a", 1]\n', "inline_table": "[lr]\nx = 1\n",
+             "nan": "lr = nan\n", "bool": "seq_len = true\n", "date": "seed = 1979-05-27\n",
+             "duplicate": "seq_len = 8\nseq_len = 9\n"}
+    if kind in texts:
+        path.write_text(texts[kind])
+    elif kind in ("utf16", "utf16_no_bom", "latin1", "nul"):
+        data = {"utf16": "seq_len = 8\n".encode("utf-16"), "utf16_no_bom": "seq_len = 8\n".encode("utf-16-le"),
+                "latin1": "# café\nseq_len = 8\n".encode("latin-1"), "nul": b"seq_len = 8\x00\n"}[kind]
+        path.write_bytes(data)
+    elif kind == "symlink_loop":
+        path = _symlink_loop(tmp_path)
+    elif kind == "dangling_symlink":
+        os.symlink(tmp_path / "nowhere.toml", path)
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(tmp_path / "pipe")
+        os.symlink(tmp_path / "pipe", path)
+    before = _listing(tmp_path)
+    for args in (["run", "--config", str(path), "--out", str(tmp_path / "o")], ["config", "--config", str(path)],
+                 ["compare", "--config", str(path), "--b-set", "clip=norm", "--out", str(tmp_path / "o")]):
+        line = _one_line_refusal(in_process(capsys, *args), repr(str(path)), needle)
+        assert "config file" in line
+    assert _listing(tmp_path) == before
+
+
+def _as_nobody() -> list[str] | None:
+    """A command prefix that drops root (root may write anywhere), or None where unneeded or impossible."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    return None if setpriv is None else [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_out_in_or_at_a_read_only_folder_is_refused_and_untouched(tmp_path):
+    import shutil
+    import tempfile
+
+    prefix = _as_nobody()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: every folder is writable")
+    # pytest's own folders are private to root: the unprivileged user gets one it can reach
+    base = Path(tempfile.mkdtemp(prefix="gradsim-ro-")) if prefix else tmp_path
+    base.chmod(0o777)
+    locked = base / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(base)}
+    try:
+        for out in (locked / "run", locked):
+            argv = ["run", *TINY, "--steps", "2", "--out", str(out), "--quiet", "--no-figures"]
+            r = subprocess.run([*prefix, sys.executable, "-m", "gradsim", *argv], capture_output=True, text=True,
+                               timeout=240, env=env, cwd=base)
+            # an empty read-only folder is not replaced, though its parent would let the rename through
+            _one_line_refusal(r, "cannot write to output folder", repr(str(out)), "Permission denied")
+            assert _listing(base) == ["locked"] and _listing(locked) == []
+            assert (locked.stat().st_mode & 0o777) == 0o555 and locked.stat().st_uid == os.geteuid()
+    finally:
+        locked.chmod(0o755)
+        if prefix:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name, text, needles", [
+    ("nan", "a,b\n" + "1,2\nnan,3\n" * 20, ["line 3", "'nan'"]),
+    ("inf", "a,b\n" + "1,2\n" * 20 + "inf,1\n", ["'inf'"]),
+    ("ragged", "a,b\n1,2\n3\n" + "1,2\n" * 20, ["line 3 has 1 fields"]),
+    ("one_row", "a,b\n1,2\n", ["1 data rows", "seq_len = 8"]),
+    ("header_only", "a,b\n", ["no data rows"]),
+    ("empty", "", ["no rows"]),
+    ("text_only", "a,b\n" + "x,y\n" * 20, ["no numeric column"]),
+])
+def test_hostile_csv_files_are_one_line_and_create_nothing(tmp_path, capsys, name, text, needles):
+    """The CSV task's own checks, as the command line shows them (exit 2, one line naming the file)."""
+    path = tmp_path / f"{name}.csv"
+    path.write_text(text)
+    r = in_process(capsys, "run", *TINY, "task=csv", f"csv_path={path}", "--steps", "2", "--out", str(tmp_path / "o"),
+                   "--quiet", "--no-figures")
+    line = _one_line_refusal(r, "csv_path", repr(str(path)), *needles)
+    assert "Traceback" not in line
+    assert _listing(tmp_path) == [path.name]
+
+
+def test_a_utf16_csv_file_says_to_save_it_as_utf8(tmp_path, capsys):
+    path = tmp_path / "u16.csv"
+    path.write_bytes(("a,b\n" + "1,2\n" * 40).encode("utf-16"))
+    r = in_process(capsys, "run", *TINY, "task=csv", f"csv_path={path}", "--steps", "2", "--out", str(tmp_path / "o"),
+                   "--quiet", "--no-figures")
+    _one_line_refusal(r, "UTF-16", "UTF-8")
+    assert _listing(tmp_path) == ["u16.csv"]
