@@ -156,6 +156,7 @@ class AnalysisActions(QObject):
     def open_compare(self, cfg_b=None, steps: int | None = None):
         """Ask what B changes (unless ``cfg_b``) and open a comparison window; returns it or None."""
         from gradsim.app.compare_window import CompareDialog, CompareWindow
+        from gradsim.app.export_media import compared_levels
         from gradsim.config import ConfigError
 
         cfg_a = self.w.session.config
@@ -165,7 +166,7 @@ class AnalysisActions(QObject):
                 return None
             cfg_b, steps = dlg.cfg_b, dlg.steps.value()
         try:
-            win = CompareWindow(cfg_a, cfg_b, steps or 500, self.w)
+            win = CompareWindow(cfg_a, cfg_b, steps or 500, self.w, levels=compared_levels(self.w))
         except ConfigError as err:
             dialogs.show_error(self.w, self.tr("Cannot compare"), err)
             return None

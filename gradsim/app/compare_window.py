@@ -13,6 +13,14 @@ child. The figure is :class:`gradsim.figures.compare.CompareFigure`, the same on
 ``gradsim compare`` writes, redrawn from the newest data by a ~5 Hz timer.
 ``benchmarks/bench_compare.py`` measures the window against ``gradsim compare``.
 
+Both heatmaps share one colour range that does not follow each redraw's data: the levels
+given up front (the main window's fixed levels, a lecture step's, or the preset's), else a
+range that only grows, in whole decades, to cover what both runs have shown
+(:func:`gradsim.figures.scale.compare_levels`). A range that followed the data would give a
+colour a new meaning at every redraw, and, between two presets, make 10⁻²⁰…1 and 10⁻⁸…1 look
+alike; one fixed up front lets a student read the same colour as the same magnitude in both
+pictures and at every moment.
+
 A step slower than :data:`gradsim.app.busy.BUSY_SECONDS` shows how long one iteration
 takes (the previous one's time, or an estimate before the first).
 """
@@ -160,7 +168,8 @@ class CompareWindow(QWidget):
     stopped = Signal()
 
     def __init__(self, cfg_a: RunConfig, cfg_b: RunConfig, steps: int = 500, parent: QWidget | None = None,
-                 *, view: str = "last", start: bool = True, backend: str | None = None) -> None:
+                 *, view: str = "last", start: bool = True, backend: str | None = None,
+                 levels: tuple[float, float] | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         from gradsim.figures.compare import CompareFigure
         from gradsim.figures.run import task_baseline
@@ -177,6 +186,9 @@ class CompareWindow(QWidget):
         self.histories = (History(cfg_a.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))),
                           History(cfg_b.seq_len, rows=rows, scalar_rows=max(2, min(self.steps + self.steps % 2, 65536))))
         self.last: list = [None, None]
+        #: The colour levels fixed up front (log10 low, high), or None: a range that only grows.
+        self.fixed_levels = None if levels is None else (float(levels[0]), float(levels[1]))
+        #: The levels both heatmaps were last drawn with.
         self.levels: tuple[float, float] | None = None
         self.error_text = ""
         self._baseline = task_baseline(cfg_a)
@@ -362,7 +374,8 @@ class CompareWindow(QWidget):
         import pyqtgraph as pg
 
         from gradsim.figures import plots
-        from gradsim.figures.scale import shared_levels
+        from gradsim.figures.compare import percent_text
+        from gradsim.figures.scale import beyond_levels, compare_levels
         fig = self.figure
         if not hasattr(self, "_loss_items"):
             fig.loss.plotItem.clear()
@@ -396,11 +409,17 @@ class CompareWindow(QWidget):
                 line.label.setFormat(self.tr("{run} diverged at step {step}").format(
                     run=self.labels[i].split(":")[0], step=int(div)))
         bufs = [h.views[self.view] for h in self.histories]
-        self.levels = shared_levels(*(b.data for b in bufs))
+        images = [b.data for b in bufs]
+        self.levels = compare_levels(images, self.fixed_levels, self.levels, growing=True)
         for hp, buf, k in zip(fig.heatmaps, bufs, (self.cfg_a.tbptt, self.cfg_b.tbptt)):
             hp.set_data(buf.data, buf.steps, levels=self.levels, tbptt=k)
-        fig.title.setText(self.tr("A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})")
-                          .format(a=self.labels[0], b=self.labels[1], lo=self.levels[0], hi=self.levels[1]))
+        title = (self.tr("A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})")
+                 .format(a=self.labels[0], b=self.labels[1], lo=self.levels[0], hi=self.levels[1]))
+        beyond = beyond_levels(self.levels, *images)
+        if beyond > 0:
+            title += self.tr("; {percent} of the values lie beyond it, drawn in its end colours").format(
+                percent=percent_text(beyond))
+        fig.title.setText(title)
 
     def _update_status(self) -> None:
         a, b = self.step_counts

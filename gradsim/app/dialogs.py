@@ -26,6 +26,7 @@ SHORTCUTS = [
     ("Ctrl+O / Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "open / save a configuration file (TOML)")),
     ("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "export everything to a folder")),
     ("PgDown / PgUp, Ctrl+→ / Ctrl+←", QT_TRANSLATE_NOOP("Shortcuts", "next / previous lecture step")),
+    ("Ctrl+W", QT_TRANSLATE_NOOP("Shortcuts", "close the lecture (your speed, language and colour levels come back)")),
     ("Enter / Tab", QT_TRANSLATE_NOOP("Shortcuts", "apply a typed value (Esc restores it)")),
     ("F1", QT_TRANSLATE_NOOP("Shortcuts", "this list")),
     ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "quit")),

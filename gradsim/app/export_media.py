@@ -6,7 +6,9 @@ become a frame (the rows so far, the loss so far, that row as the profile), draw
 :class:`gradsim.media.animation.FrameRecorder` with the colour levels and axes fixed over the
 whole animation, and streamed into :class:`gradsim.media.animation.AnimationWriter`. Qt
 widgets render on the GUI thread only, so frames are rendered there one at a time under
-a window-modal progress dialog (Cancel aborts and leaves no file). The report is
+a window-modal progress dialog (Cancel aborts and leaves no file). Every frame has one
+colour range: :func:`compared_levels` (the plots' fixed levels, else the preset's), else the
+range of the data over the whole animation. The report is
 :func:`gradsim.media.report.write_report`, the same as ``gradsim report``.
 """
 
@@ -24,10 +26,23 @@ from gradsim.app import dialogs
 if TYPE_CHECKING:  # pragma: no cover
     from gradsim.app.window import MainWindow
 
-__all__ = ["APP_MAX_FRAMES", "export_animation", "export_report"]
+__all__ = ["APP_MAX_FRAMES", "compared_levels", "export_animation", "export_report"]
 
 #: Frames of an animation exported from the app: ~5 s at 12 fps, a few seconds to render.
 APP_MAX_FRAMES = 60
+
+
+def compared_levels(window) -> tuple[float, float] | None:
+    """The colour levels of pictures made from ``window``'s run to be compared (the frames of
+    an animation, Compare runs' two heatmaps): the plots' fixed levels (the user's, or the
+    lecture step's), else the preset's ``levels``; None: the range of the data."""
+    from gradsim.content.presets import preset_levels
+
+    panel = getattr(window, "plots", None)
+    fixed = panel.prefs().get("levels") if panel is not None else None
+    if fixed is not None:
+        return float(fixed[0]), float(fixed[1])
+    return preset_levels(getattr(window.session, "preset", None))
 
 
 def _ask(window, title: str, default: str, filt: str) -> str | None:
@@ -65,7 +80,7 @@ def export_animation(window: MainWindow, path: str | None = None, *, fps: int = 
         return None
     frames = history_frames(s.histories[layer], s.last, view, max_frames, cfg=s.run_config, layer=layer)
     recorder = FrameRecorder(s.run_config, size=size, max_frames=max(2, min(len(frames), 150)), view=view,
-                             title=s.preset or "gradsim", total_steps=s.iteration)
+                             title=s.preset or "gradsim", total_steps=s.iteration, levels=compared_levels(window))
     progress = QProgressDialog(QCoreApplication.translate("ExportMedia", "Rendering the animation…"),
                                QCoreApplication.translate("ExportMedia", "Cancel"), 0, len(frames) + 1, window)
     progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -1,15 +1,19 @@
 """The lecture dock and the Lecture menu: step through a lecture script, classroom mode.
 
 Each step loads its config through the session's own API (``set_config(reset=True)``
-on the one existing worker), selects the heatmap view it names and plays if it says
-so. Classroom mode hides the controls the lecture lists (as TensorFlow Playground
-hides its controls), and shows them again when switched off.
+on the one existing worker), selects the heatmap view, the colour levels and the plots
+of presentation mode it names, sets its speed and plays if it says so. Classroom mode
+hides the controls the lecture lists (as TensorFlow Playground hides its controls), and
+shows them again when switched off. Lecture → Close lecture gives back what the lecture
+changed (speed, language, view, colour levels, presentation plots, hidden controls) as
+it was before the lecture opened.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
@@ -29,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from gradsim.app import dialogs
-from gradsim.app.settings import open_settings
+from gradsim.app.i18n import current_language
 from gradsim.config import ConfigError
-from gradsim.content.lecture import DEFAULT_LECTURE, Lecture, LectureStep, load_lecture, shipped_lectures
+from gradsim.content.lecture import (
+    DEFAULT_LECTURE, LEVELS_DATA, Lecture, LectureStep, load_lecture, shipped_lectures,
+)
 from gradsim.core.claims import ExpectationResult, StepEvaluation, evaluate_step, format_quantity
 
 #: Seconds between two evaluations of the step's live claims (placeholders, expectations).
@@ -56,26 +62,37 @@ def equation_html(text: str) -> str:
 if TYPE_CHECKING:  # pragma: no cover
     from gradsim.app.window import MainWindow
 
-__all__ = ["DEFAULT_HIDDEN", "LectureController", "LecturePanel", "install_lecture", "lecture_language"]
+__all__ = ["DEFAULT_HIDDEN", "LectureController", "LecturePanel", "UserChoices", "install_lecture", "lecture_language"]
 
 #: Controls classroom mode hides when no lecture is open: the ones a class never needs.
 DEFAULT_HIDDEN = (
     "n_classes", "num_layers", "leaky_slope", "beta1", "beta2", "weight_decay",
     "device", "dtype", "spectrum_every",
 )
-LANGUAGE_KEY = "ui/language"
 
 
 def lecture_language() -> str:
-    """The app's current language for lecture texts: "en" or "zh" (QSettings ``ui/language``)."""
-    try:  # the installed UI language, once View → Language has installed one
-        from gradsim.app.i18n import current_language
-        if current_language() == "zh":
-            return "zh"
-    except ImportError:  # pragma: no cover - i18n not present
-        pass
-    value = str(open_settings().value(LANGUAGE_KEY, "en") or "en").lower()
-    return "zh" if value.startswith("zh") else "en"
+    """The language of the lecture texts: the one the UI is in now, "en" or "zh".
+
+    Never the saved setting: a launch with ``--lang`` (not saved) or a language chosen while
+    a lecture is open (not saved either) would otherwise show the lecture in another
+    language than the window around it.
+    """
+    return "zh" if current_language() == "zh" else "en"
+
+
+@dataclass(frozen=True)
+class UserChoices:
+    """What a lecture changes, as it was before the lecture opened (restored on closing it;
+    the speed is the window's own ``_user_delay``)."""
+
+    language: str
+    classroom: bool
+    view: str
+    #: The colour levels (log10 low, high) if fixed, else None; and the level fields' values.
+    levels: tuple[float, float] | None
+    level_fields: tuple[float, float]
+    presentation_plots: tuple[str, ...] | None
 
 
 class LecturePanel(QWidget):
@@ -315,6 +332,8 @@ class LectureController:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self._hidden: list[str] = []
+        #: The user's choices from before the open lecture (None: no lecture open).
+        self.before: UserChoices | None = None
         self.panel.live_source = self._live_source
         # the claims follow the run at a few frames a second, not at every snapshot
         self._live_timer = QTimer(self.panel)
@@ -336,6 +355,8 @@ class LectureController:
     def _build_actions(self) -> None:
         self.open_shipped = self._action(None, self.open_shipped_lecture)
         self.open_file = self._action(None, self.open_lecture_file)
+        self.close_action = self._action(["Ctrl+W"], self.w.close_lecture)
+        self.close_action.setObjectName("closeLecture")
         self.next_action = self._action(["Ctrl+Right", "PgDown"], self.next)
         self.prev_action = self._action(["Ctrl+Left", "PgUp"], self.previous)
         self.classroom = QAction(self.w)
@@ -345,7 +366,7 @@ class LectureController:
         self.show_panel = self.dock.toggleViewAction()
         menu = self.w.menuBar().addMenu("")
         menu.setObjectName("lectureMenu")
-        menu.addActions([self.open_shipped, self.open_file])
+        menu.addActions([self.open_shipped, self.open_file, self.close_action])
         menu.addSeparator()
         menu.addActions([self.prev_action, self.next_action])
         menu.addSeparator()
@@ -371,6 +392,10 @@ class LectureController:
                                              "Step through vanishing → clipping → LSTM and each seed's claim"))
         set_texts(self.open_file, QCoreApplication.translate("LecturePanel", "&Open lecture file…"),
                   QCoreApplication.translate("LecturePanel", "Load your own lecture script (TOML), validated first"))
+        set_texts(self.close_action, QCoreApplication.translate("LecturePanel", "&Close lecture"),
+                  QCoreApplication.translate("LecturePanel",
+                                             "Leave the lecture: the speed, language, colour levels, presentation "
+                                             "plots and hidden controls from before it come back (Ctrl+W)"))
         set_texts(self.next_action, QCoreApplication.translate("LecturePanel", "&Next step"),
                   QCoreApplication.translate("LecturePanel", "Next lecture step (Ctrl+Right / PgDown)"))
         set_texts(self.prev_action, QCoreApplication.translate("LecturePanel", "&Previous step"),
@@ -385,6 +410,7 @@ class LectureController:
         n = len(self.lecture) if self.lecture else 0
         self.prev_action.setEnabled(n > 0 and self.index > 0)
         self.next_action.setEnabled(n > 0 and self.index < n - 1)
+        self.close_action.setEnabled(n > 0)
 
     # ------------------------------------------------------------ opening
     def open_shipped_lecture(self) -> bool:
@@ -416,6 +442,8 @@ class LectureController:
         except ConfigError as err:
             dialogs.show_error(self.w, QCoreApplication.translate("LecturePanel", "Cannot open lecture"), err)
             return False
+        if self.before is None:  # a second lecture over the first: the user's choices stay the first's
+            self.before = self._user_choices()
         self.lecture = lecture
         self.panel.lecture = lecture
         self._live_timer.start()
@@ -442,10 +470,13 @@ class LectureController:
         lec = self.lecture
         if lec is None:
             return
-        self.index = max(0, min(index, len(lec) - 1))
-        step = lec.step(self.index)
+        index = max(0, min(index, len(lec) - 1))
+        step = lec.step(index)
         cfg = step.config()
         s = self.w.session
+        if not s.check_fits(cfg):
+            return  # the banner says why (estimate, available); the lecture stays where it was
+        self.index = index
         s.pause()
         self.w.source = None
         s.preset = step.preset if not step.overrides else None
@@ -457,6 +488,15 @@ class LectureController:
                 box.setCurrentIndex(i)
         if step.delay is not None:
             self.w.actions.set_speed(step.delay)  # the slider shows it; the lecturer may change it
+        before = self.before
+        if step.levels == LEVELS_DATA:
+            self.w.plots.set_fixed_levels(None)
+        elif step.levels is not None:
+            self.w.plots.set_fixed_levels(step.levels)
+        elif before is not None:
+            self._restore_levels(before)
+        self.w.set_presentation_plots(step.plots if step.plots is not None
+                                      else before.presentation_plots if before is not None else None)
         if step.play:
             s.play(until=step.stop_at or 0)
         self.w._update_title()
@@ -465,6 +505,49 @@ class LectureController:
         self._update_actions()
         self.w.show_message(QCoreApplication.translate("LecturePanel", "Lecture step {k} / {n}: {title}").format(
             k=self.index + 1, n=len(lec), title=step.get("title", lecture_language())))
+
+    # ------------------------------------------------------------ closing
+    def _user_choices(self) -> UserChoices:
+        p = self.w.plots
+        return UserChoices(language=current_language(), classroom=self.classroom.isChecked(), view=p.view,
+                           levels=p.prefs()["levels"], level_fields=(p.lo_spin.value(), p.hi_spin.value()),
+                           presentation_plots=self.w.presentation_plots)
+
+    def _restore_levels(self, before: UserChoices) -> None:
+        plots = self.w.plots
+        plots.set_fixed_levels(before.levels or before.level_fields)  # the fields' values, even when not fixed
+        if before.levels is None:
+            plots.set_fixed_levels(None)
+
+    def user_prefs(self, prefs: dict) -> dict:
+        """The plots panel's ``prefs`` with the user's view and colour levels, not an open
+        lecture's (what the window saves for the next launch)."""
+        before = self.before
+        if self.lecture is None or before is None:
+            return prefs
+        return {**prefs, "view": before.view, "levels": before.levels}
+
+    def close(self) -> None:
+        """Leave the lecture: the panel empties and hides; the language, view, colour levels,
+        presentation plots and hidden controls from before it come back (the window's
+        :meth:`~gradsim.app.window.MainWindow.close_lecture` restores the speed too)."""
+        before, self.before = self.before, None
+        self.lecture = None
+        self.panel.lecture = None
+        self._live_timer.stop()
+        self.panel.render()
+        self.dock.hide()
+        self._update_actions()
+        if before is None:
+            return
+        self.set_classroom(before.classroom)  # the list of hidden controls without the lecture
+        i = self.w.plots.view_box.findData(before.view)
+        if i >= 0:
+            self.w.plots.view_box.setCurrentIndex(i)
+        self._restore_levels(before)
+        self.w.set_presentation_plots(before.presentation_plots)
+        if current_language() != before.language:
+            self.w.set_language(before.language, remember=False)
 
     # ------------------------------------------------------------ live claims
     def _live_source(self):

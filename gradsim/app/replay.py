@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from gradsim.app.envelope import Envelope
-from gradsim.app.i18n import translate_config_error, translate_plot_text, translate_theory
-from gradsim.app.plots_panel import PlotsPanel, _thin, short_param_name, view_title
+from gradsim.app.i18n import translate_config_error, translate_plot_text
+from gradsim.app.plots_panel import PlotsPanel, _thin, short_param_name, thin_together, view_title
 from gradsim.app.presentation import set_title
 from gradsim.app.resources import app_icon
-from gradsim.core.theory import GAMMA, theory_from_spectrum
+from gradsim.core.theory import GAMMA, measured_rate, module_architecture, theory_for_architecture
 from gradsim.runs.replay import ReplayError, RunFolderReader, RunRecord, check_run_folder, task_baseline
 
 __all__ = ["ReplaySource", "ReplayPlots", "Timeline", "ReplayWindow", "SPEEDS", "open_run", "replay_error_text"]
@@ -260,6 +260,16 @@ class ReplaySource(QObject):
         return d if d is not None and d <= self.cursor else None
 
 
+def _architecture(rec: RunRecord) -> dict | None:
+    """What the theory bound needs to know of the network: from config.toml, or from
+    model.json (:func:`gradsim.core.theory.module_architecture`) for a watched torch module."""
+    cfg = rec.config
+    if cfg is not None:
+        return {"cell": cfg.cell, "activation": cfg.activation, "residual": cfg.residual, "norm": cfg.norm,
+                "num_layers": cfg.num_layers}
+    return module_architecture(rec.model)
+
+
 # ---------------------------------------------------------------------- plots
 class ReplayPlots(PlotsPanel):
     """The main window's plots, drawn from a :class:`ReplaySource` at its cursor."""
@@ -288,6 +298,8 @@ class ReplayPlots(PlotsPanel):
         self.draw_profile()
 
     def draw_profile(self) -> None:
+        """The profile at the cursor, its bound and the measured-rate badge, as the live app
+        draws them (:meth:`PlotsPanel.badge`: the measured regime first)."""
         s: ReplaySource = self.session  # type: ignore[assignment]
         snap = s.last
         title = self.tr("Profile at iteration %1 (%2)").replace("%2", self.view) \
@@ -299,24 +311,23 @@ class ReplayPlots(PlotsPanel):
         layer = min(self.layer, snap.views[self.view].shape[0] - 1)
         prof = snap.views[self.view][layer]
         theory = self.theory(snap, layer)
-        self.profile.update_data(prof, title=title, bounds=self._bounds(prof, theory))
-        if theory is None:
-            self.profile.set_badge(self.tr("no config.toml: no theory bound (the cell and activation are unknown)")
-                                   if s.record is not None and s.record.config is None else "", "not_applicable")
-            return
-        badge = theory.badge
-        if theory.applies and self.view != "last":
-            badge += "  (curves on the 'last' view)"
-        self.profile.set_badge(translate_theory(badge), theory.regime, translate_theory(theory.detail))
+        cfg = s.record.config if s.record is not None else None
+        rate = measured_rate(snap.views["last"][layer], tbptt=cfg.tbptt if cfg is not None else 0)
+        self.profile.update_data(prof, title=title, bounds=self._bounds(prof, theory, rate))
+        text, kind, tip = self.badge(theory, rate)
+        if theory is None and s.record is not None and _architecture(s.record) is None:
+            text += "; " + self.tr("no config.toml: no theory bound (the cell and activation are unknown)")
+        self.profile.set_badge(text, kind, tip)
 
     def theory(self, snap, layer: int = 0):
-        cfg = self.session.record.config if self.session.record is not None else None
-        if cfg is None or not (math.isfinite(snap.sigma_max) and snap.sigma_max > 0):
+        """The bound from the row's σ_max and ρ (metrics.csv: the pre-update W_hh of that
+        iteration) and the architecture of config.toml, or of model.json for a watched module."""
+        arch = _architecture(self.session.record) if self.session.record is not None else None
+        if arch is None or not (math.isfinite(snap.sigma_max) and snap.sigma_max > 0):
             return None
         try:
-            return theory_from_spectrum(snap.sigma_max, snap.spectral_radius, cfg.activation,
-                                        snap.views[self.view].shape[-1], cell=cfg.cell, residual=cfg.residual,
-                                        norm=cfg.norm, layer=0, num_layers=cfg.num_layers)
+            return theory_for_architecture(snap.sigma_max, snap.spectral_radius, snap.views[self.view].shape[-1],
+                                           arch)
         except ValueError:
             return None
 
@@ -339,13 +350,15 @@ class ReplayPlots(PlotsPanel):
         _, sigma = s.scalar("sigma_max")
         series = {}
         if len(rho):
-            st, r = _thin(steps, rho)
+            if len(sigma) != len(rho):
+                sigma = np.full(len(rho), np.nan)
+            st, r, sg = thin_together(steps, rho, sigma)  # one set of steps for both (as the live panel)
             series["spectral radius ρ"] = r
-            series["σ_max"] = _thin(steps, sigma)[1] if len(sigma) else np.full(len(r), np.nan)
+            series["σ_max"] = sg
         else:
             st = np.zeros(0)
-        cfg = rec.config
-        gamma = GAMMA.get(cfg.activation) if cfg is not None and cfg.cell == "rnn" else None
+        arch = _architecture(rec)
+        gamma = GAMMA.get(arch["activation"]) if arch is not None and arch["cell"] == "rnn" else None
         ref, label = (1.0 / gamma, f"1/γ = {1.0 / gamma:g}") if gamma else (1.0, "1")
         self.spectral.update_data(st, series, ref, label)
         names = rec.param_names

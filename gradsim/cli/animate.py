@@ -1,4 +1,8 @@
-"""``gradsim animate``: train headless and export the run as a GIF or MP4."""
+"""``gradsim animate``: train headless and export the run as a GIF or MP4.
+
+Every frame's heatmap has one colour range: ``--levels LO HI``, else the preset's
+``levels``, else the range of the data over the whole animation (the colour bar shows it).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import time
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, interrupted, nonempty, one_line, progress_bar,
-    resolve_config, set_torch_threads, warn_ignored,
+    add_config_source, add_levels_option, add_run_options, check_run_options, fail, interrupted, nonempty, one_line,
+    progress_bar, resolve_config, resolve_levels, set_torch_threads, warn_ignored,
 )
 from gradsim.config import VIEWS, ConfigError
 
@@ -36,7 +40,8 @@ def register(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "animate", help="train headless and export the run as a GIF or MP4 animation",
         description="Train headless and write an animation of the heatmap, the loss and the gradient "
-        "profile evolving over the run, sized for slides. The format follows --out's suffix.",
+        "profile evolving over the run, sized for slides, every frame on one colour scale (--levels, else the "
+        "preset's, else the range over the whole run). The format follows --out's suffix.",
     )
     add_config_source(p)
     add_run_options(p)
@@ -48,6 +53,7 @@ def register(sub) -> argparse.ArgumentParser:
                    help=f"frame size in pixels, even numbers (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
     p.add_argument("--view", choices=VIEWS, default="last",
                    help="heatmap view (default last: the classic vanishing picture)")
+    add_levels_option(p)
     p.add_argument("--out", required=True, metavar="FILE", type=nonempty("--out"),
                    help="output file, .gif or .mp4 (written whole or not at all; Ctrl-C writes nothing)")
     p.set_defaults(func=run, renders=True)
@@ -73,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = resolve_config(args.preset, args.config, args.assignments)
         warn_ignored(cfg, args.assignments)
         check_run(cfg, args.steps)
+        levels = resolve_levels(args)
     except ConfigError as err:
         return fail(one_line(err))
     except ValueError as err:
@@ -97,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         path = animate_run(cfg, args.steps, out, fps=args.fps, max_frames=args.frames, size=size,
-                           view=args.view, title=title, progress=progress)
+                           view=args.view, title=title, levels=levels, progress=progress)
     except KeyboardInterrupt:
         for bar in bars.values():
             bar.close()

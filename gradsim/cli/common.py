@@ -24,7 +24,7 @@ from gradsim.config import RunConfig, ignored_fields, load_config, parse_assignm
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "Parser", "fail", "warn", "interrupted", "one_line", "add_config_source",
     "add_run_options", "check_run_options", "resolve_config", "warn_ignored", "prepare_output_dir", "headless_qt",
-    "set_torch_threads", "nonempty",
+    "set_torch_threads", "nonempty", "add_levels_option", "resolve_levels",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -193,3 +193,26 @@ def progress_bar(total: int, quiet: bool, **kw):
 def train_progress(bar):
     """A ``progress(done, total)`` callback that moves ``bar``."""
     return lambda done, total: bar.update(done - bar.n)
+
+
+def add_levels_option(p: argparse.ArgumentParser) -> None:
+    """``--levels LO HI``: the heatmaps' colour levels, shared by every picture of the command."""
+    p.add_argument("--levels", nargs=2, type=float, metavar=("LO", "HI"), default=None,
+                   help="the heatmaps' colour levels, log10 of the gradient norm, e.g. --levels -20 0 "
+                        "(default: the preset's levels, else the range of the data over the whole run)")
+
+
+def resolve_levels(args: argparse.Namespace) -> tuple[float, float] | None:
+    """``--levels``, else the preset's levels, else None (the data's range); raises ValueError
+    with the one line for a bad ``--levels`` (not finite, LO ≥ HI, beyond ±300)."""
+    from gradsim.config import ConfigError
+    from gradsim.content.presets import LEVELS_MAX, parse_levels, preset_levels
+
+    if args.levels is None:
+        return preset_levels(args.preset)
+    lo, hi = args.levels
+    try:
+        return parse_levels([lo, hi])
+    except ConfigError:
+        raise ValueError(f"--levels {lo:g} {hi:g}: must be two finite numbers LO < HI, log10 of the gradient norm, "
+                         f"from {-LEVELS_MAX:g} to {LEVELS_MAX:g}") from None

@@ -1,9 +1,10 @@
 """``gradsim compare``: two runs, same seed and data batches, in lockstep; one figure.
 
 Writes ``OUT/a``, ``OUT/b`` (each run's folder), ``compare.png``/``.svg`` and
-``summary.json`` (see :mod:`gradsim.runs.compare`). Bad input (a bad field or value, runs
-that cannot share batches, no ``--b-set``, an unwritable folder) exits 2 with one line on
-stderr.
+``summary.json`` (see :mod:`gradsim.runs.compare`). Both heatmaps use one colour range:
+``--levels LO HI``, else the preset's ``levels``, else the range of both runs' data over the
+whole run. Bad input (a bad field or value, runs that cannot share batches, no ``--b-set``,
+a bad ``--levels``, an unwritable folder) exits 2 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import argparse
 from pathlib import Path
 
 from gradsim.cli.common import (
-    add_config_source, add_run_options, check_run_options, fail, interrupted, nonempty, one_line, prepare_output_dir,
-    progress_bar, resolve_config, train_progress, warn_ignored,
+    add_config_source, add_levels_option, add_run_options, check_run_options, fail, interrupted, nonempty, one_line,
+    prepare_output_dir, progress_bar, resolve_config, resolve_levels, train_progress, warn_ignored,
 )
 from gradsim.config import VIEWS, ConfigError, RunConfig, parse_assignment
 
@@ -28,8 +29,8 @@ def register(sub) -> argparse.ArgumentParser:
         "compare", help="train two runs in lockstep on the same data and write one comparison figure",
         description="Train run A (from --preset / --config / --set) and run B (A plus the --b-set changes) with "
         "the same seed and the same data batches, in lockstep. Writes each run's outputs into OUT/a and OUT/b, "
-        "and compare.png / compare.svg (loss curves overlaid, heatmaps side by side on one colour scale) and "
-        "summary.json into OUT.",
+        "and compare.png / compare.svg (loss curves overlaid, heatmaps side by side on one colour scale: --levels, "
+        "else the preset's, else the range of both runs' data) and summary.json into OUT.",
     )
     add_config_source(p, both=True)
     p.add_argument("--b-set", metavar="KEY=VALUE", nargs="+", action="extend", default=[], dest="b_assignments",
@@ -39,6 +40,7 @@ def register(sub) -> argparse.ArgumentParser:
                    help="output folder: new, empty or an earlier comparison's (replaced whole)")
     p.add_argument("--view", choices=VIEWS, default="last",
                    help="per-step gradient view of the heatmaps (default last: ‖∂L_T/∂h_t‖)")
+    add_levels_option(p)
     p.add_argument("--no-figures", action="store_true", help="skip the PNG/SVG figures (no Qt needed)")
     p.set_defaults(func=run, renders=True)
     return p
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         warn_ignored(cfg_b, args.b_assignments, PROG)
         check_run(cfg_a, args.steps, runs=2)
         check_run(cfg_b, args.steps, runs=2)
+        levels = resolve_levels(args)
     except (ConfigError, ValueError) as err:
         return fail(one_line(err), PROG)
     out = Path(args.out)
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(msg, PROG)
     try:
         with progress_bar(args.steps, args.quiet, unit="step") as bar:
-            summary = compare_to_folder(cfg_a, cfg_b, args.steps, out, view=args.view,
+            summary = compare_to_folder(cfg_a, cfg_b, args.steps, out, view=args.view, levels=levels,
                                         figures=not args.no_figures, progress=train_progress(bar),
                                         stop_on_interrupt=True)
     except Interrupted as err:

@@ -4,6 +4,8 @@ A lecture is a TOML file::
 
     title = { en = "Why RNN gradients vanish", zh = "RNN 的梯度为什么会消失" }
     hide = ["device", "dtype"]          # optional: controls hidden in classroom mode
+    levels = [-20, 0]                   # optional: the heatmap's colour levels for every
+                                        # step (see "Colour levels" below)
 
     [[step]]
     preset = "vanishing"                # a shipped preset
@@ -15,6 +17,10 @@ A lecture is a TOML file::
                                         # iteration (where the text's numbers were measured)
     delay = 0.025                       # optional: seconds between iterations (the speed
                                         # slider; 0 = flat out), so the class sees it build up
+    plots = ["heatmap", "profile"]      # optional: the plots of presentation mode (F11),
+                                        # the first large, the others beside it; [] = all
+    levels = [-20, 0]                   # optional: this step's colour levels (overrides
+                                        # the lecture's); "data" = follow the data
     title = { en = "...", zh = "..." }
     text = { en = "...", zh = "..." }
     equation = { en = "...", zh = "..." }   # optional; a plain string is used for both
@@ -43,6 +49,26 @@ quantity and the rules of ``at`` / ``by`` are in :mod:`gradsim.content.claims`;
 :func:`gradsim.core.claims.evaluate_step` evaluates them on a run (Qt-free: a test runs
 every step of the shipped lecture headless and requires every expectation to hold).
 
+What a step changes, and what comes back
+----------------------------------------
+While a lecture is open its steps set the speed (``delay``), the heatmap view, the plots
+of presentation mode (``plots``: any of ``loss``, ``predictions``, ``heatmap``,
+``profile``, ``spectrum``, ``spectral``, ``grad_norms``) and the colour levels; a step
+without ``plots`` (or without ``levels``, in a lecture without them) gets the user's own
+choice from before the lecture. A language chosen while the lecture is open lasts as long
+as the lecture. Lecture → Close lecture gives every one of them back as it was before the
+lecture (and the controls classroom mode hid); none of a lecture's choices is remembered
+for the next launch.
+
+Colour levels
+-------------
+``levels = [lo, hi]`` fixes the heatmap's colour scale to 10^lo … 10^hi (log10 of the
+gradient norm; finite, lo < hi, within ±300), so that two steps whose pictures the class
+compares (a tanh RNN and an LSTM) use the same colours for the same magnitude: with
+levels that follow the data, 10⁻²⁰…1 and 10⁻⁸…1 look alike. Set it once for the lecture
+and override it on the steps whose magnitudes differ by design (an exploding network);
+``levels = "data"`` lets one step follow its data.
+
 Every text exists in English and Simplified Chinese. :func:`load_lecture` checks all
 of it and raises :class:`~gradsim.config.ConfigError` naming the file, the step and
 the field, so a lecturer's own script fails before class, not during it.
@@ -59,9 +85,12 @@ from typing import Any
 from gradsim.config import VIEWS, ConfigError, RunConfig, field_specs, read_toml
 from gradsim.errors import Reason
 from gradsim.content.claims import Expectation, parse_expectations, split_text
-from gradsim.content.presets import list_presets
+from gradsim.content.presets import LEVELS_DATA, LEVELS_MAX, list_presets
+# a preset may set levels too: one check for both (LEVELS_DATA: follow the data)
+from gradsim.content.presets import parse_levels as _levels
 
-__all__ = ["DEFAULT_LECTURE", "LANGUAGES", "STOP_AT_MAX", "VIEWS", "Lecture", "LectureStep", "load_lecture", "shipped_lectures"]
+__all__ = ["DEFAULT_LECTURE", "LANGUAGES", "LEVELS_DATA", "LEVELS_MAX", "PLOTS", "STOP_AT_MAX", "VIEWS", "Lecture",
+           "LectureStep", "load_lecture", "shipped_lectures"]
 
 #: Languages every text must have.
 LANGUAGES = ("en", "zh")
@@ -69,10 +98,14 @@ LANGUAGES = ("en", "zh")
 #: The lecture the app's "Open the shipped lecture" opens.
 DEFAULT_LECTURE = "rnn-gradients"
 
-_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay", "expect"}
+_STEP_KEYS = {"preset", "set", "title", "text", "equation", "look", "view", "play", "stop_at", "delay", "expect",
+              "plots", "levels"}
 #: Largest stop_at a step may ask for.
 STOP_AT_MAX = 10_000_000
-_TOP_KEYS = {"title", "hide", "step", "description"}
+_TOP_KEYS = {"title", "hide", "step", "description", "levels"}
+#: Plots a step's ``plots`` may name: the app's figures (gradsim.app.plots_panel.FIGURES;
+#: a test keeps the two equal).
+PLOTS = ("loss", "predictions", "heatmap", "profile", "spectrum", "spectral", "grad_norms")
 
 
 @dataclass(frozen=True)
@@ -93,6 +126,11 @@ class LectureStep:
     delay: float | None = None
     #: Claims checked on the live run (:mod:`gradsim.content.claims`).
     expectations: tuple[Expectation, ...] = ()
+    #: Plots of presentation mode, the first large (None: the user's choice; (): every plot).
+    plots: tuple[str, ...] | None = None
+    #: The heatmap's colour levels (log10 low, high), the step's own or the lecture's;
+    #: LEVELS_DATA: follow the data; None: the user's choice.
+    levels: tuple[float, float] | str | None = None
 
     def config(self) -> RunConfig:
         """The preset's config with this step's overrides (validated at load time)."""
@@ -113,6 +151,8 @@ class Lecture:
     steps: tuple[LectureStep, ...]
     hide: tuple[str, ...] = ()
     source: str = ""
+    #: The lecture-wide ``levels`` (each step's ``levels`` already holds its own or this one).
+    levels: tuple[float, float] | str | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -151,7 +191,19 @@ def _texts(value: Any, field: str, *, required: bool = True) -> dict[str, str]:
     return out
 
 
-def _parse_step(raw: Any) -> LectureStep:
+def _plots(value: Any) -> tuple[str, ...] | None:
+    """A ``plots`` value: None (absent) or known plot names, each once, in their order."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("field 'plots' must be a list of plot names (%1), not %2", ", ".join(PLOTS), repr(value))
+    bad = [v for v in value if v not in PLOTS]
+    if bad:
+        raise ConfigError("field 'plots': unknown plot %1 (known: %2)", ", ".join(map(repr, bad)), ", ".join(PLOTS))
+    return tuple(dict.fromkeys(value))
+
+
+def _parse_step(raw: Any, levels: tuple[float, float] | str | None = None) -> LectureStep:
     if not isinstance(raw, dict):
         raise ConfigError(Reason("must be a table ([[step]])"))
     unknown = sorted(set(raw) - _STEP_KEYS)
@@ -195,6 +247,8 @@ def _parse_step(raw: Any) -> LectureStep:
             except ConfigError as err:
                 raise err.within("field %1 (%2): %3", repr(field), lang) from None
     expectations = parse_expectations(raw.get("expect"), stop_at if play else None, LANGUAGES)
+    plots = _plots(raw.get("plots"))
+    own_levels = _levels(raw.get("levels"))
     return LectureStep(
         preset=preset,
         overrides=dict(overrides),
@@ -207,6 +261,8 @@ def _parse_step(raw: Any) -> LectureStep:
         stop_at=stop_at,
         delay=None if delay is None else float(delay),
         expectations=expectations,
+        plots=plots,
+        levels=own_levels if own_levels is not None else levels,
     )
 
 
@@ -214,15 +270,16 @@ def parse_lecture(data: dict[str, Any], name: str) -> Lecture:
     """Validate parsed TOML ``data``; ``name`` (the file) prefixes every message."""
     try:
         title, hide, raw_steps = _parse_top(data)
+        levels = _levels(data.get("levels"))
     except ConfigError as err:
         raise err.within("lecture %1: %2", name) from None
     steps = []
     for i, raw in enumerate(raw_steps):
         try:
-            steps.append(_parse_step(raw))
+            steps.append(_parse_step(raw, levels))
         except ConfigError as err:
             raise err.within("lecture %1, step %2: %3", name, str(i + 1)) from None
-    return Lecture(title=title, steps=tuple(steps), hide=hide, source=name)
+    return Lecture(title=title, steps=tuple(steps), hide=hide, source=name, levels=levels)
 
 
 def _parse_top(data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], list]:

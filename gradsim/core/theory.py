@@ -53,6 +53,11 @@ __all__ = [
     "measured_rate",
     "SigmaTracker",
     "STABLE_DECADES",
+    "BADGE_TEXTS",
+    "theory_badge",
+    "profile_curves",
+    "module_architecture",
+    "theory_for_architecture",
 ]
 
 BADGE_VANISHING = "vanishing guaranteed: λ₁ < 1/γ"
@@ -553,3 +558,132 @@ def _as_array(w: Any) -> np.ndarray:
     if hasattr(w, "detach"):  # torch.Tensor
         w = w.detach().cpu().double().numpy()
     return np.array(w, dtype=np.float64, copy=False)
+
+
+# --------------------------------------------------------------------------- the badge
+#: The badge's English templates (``%1`` … are filled in), in the order :func:`theory_badge`
+#: uses them. A front end that speaks another language translates each template (the app:
+#: :func:`gradsim.app.i18n.translate_badge`, which lists them for lupdate).
+BADGE_TEXTS = (
+    "no gradient at the last step",
+    "vanishing: nothing reaches back past the last step",
+    "vanishing, measured %1/step",
+    "neither vanishing nor exploding, measured %1/step",
+    "exploding, measured %1/step",
+    "the bound guarantees vanishing: γσ_max = %1",
+    "the bound allows growth: γσ_max = %1",
+    "at the bound's boundary: γσ_max = %1",
+    "measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)",
+)
+_MEASURED = {"vanishing": (2, "vanishing"), "stable": (3, "boundary"), "exploding": (4, "explosion_possible")}
+_BOUND = {"vanishing": 5, "explosion_possible": 6, "boundary": 7}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def theory_badge(theory: Theory | None, rate: MeasuredRate | None, *, view: str = "last",
+                 tr: Any = None, tr_theory: Any = None) -> tuple[str, str, str]:
+    """``(text, kind, tooltip)`` of the theory badge: the measured regime first, then what
+    the bound allows ("vanishing, measured ×0.71/step; the bound allows growth: γσ_max = 1.13").
+
+    THE badge: the live app, the replay of a run folder and :meth:`gradsim.core.watch.Watch.badge`
+    all call it, so one snapshot reads the same everywhere. ``kind`` is the measured regime's
+    colour key (``"vanishing"``, ``"boundary"``, ``"explosion_possible"``, or ``""`` without a
+    measurement): red only when the measurement explodes, never because the (loose) bound
+    allows growth.
+
+    Parameters
+    ----------
+    theory : Theory or None
+        The bound for the snapshot's W_hh (None: nothing is said about a bound).
+    rate : MeasuredRate or None
+        :func:`measured_rate` of the snapshot's ``last`` view.
+    view : str
+        The view the profile shows; the bound's curves are drawn on ``last`` only.
+    tr, tr_theory : callable, optional
+        Translate one of :data:`BADGE_TEXTS` / a :class:`Theory` badge or detail (default:
+        English as it is).
+    """
+    from gradsim.core.numbers import format_factor, format_value
+
+    tr = tr or _same
+    tr_theory = tr_theory or _same
+    if rate is None:
+        measured, kind = tr(BADGE_TEXTS[0]), ""
+    elif rate.factor == 0:
+        measured, kind = tr(BADGE_TEXTS[1]), "vanishing"
+    else:
+        i, kind = _MEASURED[rate.regime]
+        measured = tr(BADGE_TEXTS[i]).replace("%1", format_factor(rate.factor))
+    tip = []
+    if theory is None:
+        bound = ""
+    elif theory.applies and theory.gamma_sigma is not None:
+        bound = tr(BADGE_TEXTS[_BOUND[theory.regime]]).replace("%1", format_value(theory.gamma_sigma, 3))
+        tip.append(tr_theory(theory.detail))
+    else:
+        bound = tr_theory(theory.badge)
+        tip.append(tr_theory(theory.detail))
+    if rate is not None and rate.points > 1:
+        tip.insert(0, tr(BADGE_TEXTS[8]).replace("%1", str(rate.t0)).replace("%2", str(rate.t1))
+                   .replace("%3", str(rate.points)))
+    text = measured + ("; " + bound if bound else "")
+    if theory is not None and theory.applies and view != "last":
+        text += "  " + tr_theory("(curves on the 'last' view)")
+    return text, kind, "\n".join(tip)
+
+
+def profile_curves(profile: Any, theory: Theory | None, rate: MeasuredRate | None = None) -> dict[str, np.ndarray]:
+    """The curves drawn over a ``last``-view profile, by legend label: (γλ₁)^(T−1−t) and
+    ρ^(T−1−t) anchored at the measured last value (where the theory applies) and the fitted
+    measured rate (any cell: it is a measurement). Every number in a label is the one its
+    curve is drawn with, in the one format (3.61·10⁴). The live panel, the exported figures
+    and the animation all draw these."""
+    from gradsim.core.numbers import format_factor, format_value
+
+    prof = np.asarray(profile, dtype=np.float64)
+    if len(prof) < 2 or not (np.isfinite(prof[-1]) and prof[-1] > 0):
+        return {}
+    curves: dict[str, np.ndarray] = {}
+    if theory is not None and theory.applies:
+        for k, v in theory.curves(float(prof[-1])).items():
+            if k == BOUND_LABEL and theory.gamma_sigma is not None:
+                k = f"{BOUND_LABEL}, γλ₁ = {format_value(theory.gamma_sigma, 3)}"
+            elif k == RATE_LABEL and theory.spectral_radius is not None:
+                k = f"{RATE_LABEL}, ρ = {format_value(theory.spectral_radius, 3)}"
+            curves[k] = v
+    if rate is not None and rate.points > 1 and math.isfinite(rate.log10_slope):
+        curves[f"measured rate, {format_factor(rate.factor)}/step"] = rate.line(len(prof))
+    return curves
+
+
+def module_architecture(model: Any) -> dict[str, Any] | None:
+    """The network a watched torch module's description (:func:`gradsim.core.watch.describe_module`,
+    a run folder's ``model.json``) gives the bound, as keywords of :func:`theory_from_spectrum`
+    (``activation``, ``cell``, ``num_layers``), or None when it does not say.
+
+    Example
+    -------
+    >>> module_architecture({"cell": "rnn", "nonlinearity": "relu", "num_layers": 2})
+    {'activation': 'relu', 'cell': 'rnn', 'num_layers': 2}
+    """
+    cell, layers = model.get("cell"), model.get("num_layers")
+    if cell not in ("rnn", "lstm", "gru") or isinstance(layers, bool) or not isinstance(layers, int) or layers < 1:
+        return None
+    activation = model.get("nonlinearity") if cell == "rnn" else "tanh"  # a gated cell's is not used
+    if activation not in GAMMA:
+        return None
+    return {"activation": activation, "cell": cell, "num_layers": layers}
+
+
+def theory_for_architecture(sigma_max: float, spectral_radius: float | None, seq_len: int,
+                            arch: Any) -> Theory:
+    """:func:`theory_from_spectrum` for layer 0's W_hh of the network ``arch`` describes
+    (``activation``, ``cell``, ``num_layers`` and optionally ``residual``, ``norm``: a
+    RunConfig's fields or :func:`module_architecture`'s dict), as the live app draws it:
+    a snapshot's σ_max and ρ belong to layer 0, so a stack is answered "top layer only"."""
+    return theory_from_spectrum(sigma_max, spectral_radius, arch["activation"], seq_len, cell=arch["cell"],
+                                residual=arch.get("residual", False), norm=arch.get("norm", "none"), layer=0,
+                                num_layers=arch["num_layers"])

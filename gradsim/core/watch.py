@@ -50,6 +50,12 @@ Example
 >>> w.views["total"].shape   # (layers, time steps)
 (2, 10)
 >>> w.close()
+
+Theory beside measurement
+    Each snapshot carries σ_max of layer 0's W_hh as the forward used it (measured in the
+    backward hook, before the user's optimiser step, every iteration) and ρ every
+    ``spectrum_every``; :meth:`Watch.badge` is the app's theory badge
+    (:func:`gradsim.core.theory.theory_badge`: the measured regime first) for the newest one.
 """
 
 from __future__ import annotations
@@ -73,6 +79,9 @@ from gradsim.core.bptt.gru import _gru_backward
 from gradsim.core.bptt.lstm import _lstm_loop
 from gradsim.core.bptt.rnn import _rnn_backward
 from gradsim.core.snapshot import Snapshot
+from gradsim.core.theory import (
+    SigmaTracker, Theory, measured_rate, module_architecture, theory_badge, theory_for_architecture,
+)
 
 __all__ = ["Watch", "WatchError", "check_watchable", "describe_module", "watch"]
 
@@ -223,6 +232,7 @@ class Watch:
         self._loss: float = float("nan")
         self._loss_logged = False
         self._spectrum = (float("nan"), float("nan"), -1)
+        self._sigma_tracker = SigmaTracker()  # warm-started σ_max, as the trainer's
         self._param_norms: dict[str, torch.Tensor] = {}
         self._handles = [module.register_forward_hook(self._on_forward, with_kwargs=True)]
         for name, p in module.named_parameters():
@@ -253,6 +263,33 @@ class Watch:
         """The newest iteration handed to the sinks, as a :class:`~gradsim.core.snapshot.Snapshot`
         (None before the first)."""
         return self._snapshot
+
+    def theory(self) -> Theory | None:
+        """The (γλ₁)^(T−1−t) bound of the newest snapshot (None before the first): from its
+        σ_max and ρ, layer 0's W_hh before that iteration's update, as the live app's."""
+        snap = self._snapshot
+        if snap is None:
+            return None
+        arch = module_architecture(describe_module(self.module))
+        if arch is None:
+            return None
+        return theory_for_architecture(snap.sigma_max, snap.spectral_radius, snap.views["last"].shape[-1], arch)
+
+    def badge(self) -> tuple[str, str, str]:
+        """The live app's theory badge for the newest snapshot: ``(text, kind, tooltip)`` of
+        :func:`gradsim.core.theory.theory_badge`, the measured regime first
+        ("vanishing, measured ×0.71/step; the bound guarantees vanishing: γσ_max = 0.6").
+
+        Raises
+        ------
+        RuntimeError
+            Before the first iteration was handed over (see :meth:`flush`).
+        """
+        snap = self._snapshot
+        if snap is None:
+            raise RuntimeError("gradsim.watch: no iteration yet; the badge appears after the first backward "
+                               "(and flush(), or the next forward)")
+        return theory_badge(self.theory(), measured_rate(snap.views["last"][0]))
 
     def log(self, loss: float | torch.Tensor) -> None:
         """Record the current iteration's loss for the sinks (metrics.csv, TensorBoard).
@@ -388,7 +425,13 @@ class Watch:
                              "recursion cannot inject; use the output or h_n, or close the watch")
         with torch.no_grad():
             views = self._compute(call, g_out, g_hn)
-        self._done = {"views": views, "call": call, "calls": self.calls}
+        spectrum = self._done["spectrum"] if self._done is not None and self._done["call"] is call else None
+        if spectrum is None:
+            # now, inside the user's backward: W_hh is still the one this forward used (their
+            # optimiser step comes after), so the bound is drawn from the weights that made
+            # the profile, as the trainer's is
+            spectrum = self._measure_spectrum(call.layers[0])
+        self._done = {"views": views, "call": call, "calls": self.calls, "spectrum": spectrum}
         self._fired = True  # the hook stays (a retain_graph backward fires it again) until the next forward
         self.overhead_seconds += time.perf_counter() - t0
 
@@ -470,13 +513,18 @@ class Watch:
     # ------------------------------------------------------------------ snapshots
     @torch.no_grad()
     def _measure_spectrum(self, layer0: _LayerWeights) -> tuple[float, float, int]:
-        if self.steps % self.spectrum_every == 0 or self._spectrum[2] < 0:
-            w = layer0.weight_hh.double()
+        """``(ρ, σ_max, step of ρ)`` of layer 0's W_hh as it is now (called during the
+        backward, before the user's update), as :meth:`gradsim.core.trainer.Trainer` measures
+        them: σ_max at every iteration (:class:`~gradsim.core.theory.SigmaTracker`, O(H²),
+        exact at the spectrum steps), ρ (eigenvalues, O(H³)) every ``spectrum_every``."""
+        fresh = self.steps % self.spectrum_every == 0 or self._spectrum[2] < 0
+        w = layer0.weight_hh.double()
+        sigma = self._sigma_tracker(w.cpu().numpy(), exact=fresh)
+        if fresh:
             n = layer0.hidden_size
             rho = max(float(torch.linalg.eigvals(b).abs().max()) for b in w.split(n, dim=0))
-            sigma = float(torch.linalg.matrix_norm(w, ord=2))
             self._spectrum = (rho, sigma, self.steps)
-        return self._spectrum
+        return self._spectrum[0], sigma, self._spectrum[2]
 
     def _emit_pending(self) -> None:
         """Turn the newest finished backward into a Snapshot and hand it to the sinks (the
@@ -487,7 +535,7 @@ class Watch:
         self._done = None
         call: _Call = done["call"]
         views = done["views"]
-        rho, sigma, spec_step = self._measure_spectrum(call.layers[0])
+        rho, sigma, spec_step = done["spectrum"]
         per_param = {k: float(v) for k, v in self._param_norms.items()}
         self._param_norms = {}
         grad_norm = math.sqrt(sum(v * v for v in per_param.values())) if per_param else float("nan")
@@ -570,8 +618,10 @@ def watch(module: nn.Module, *, sinks: Iterable[Sink] = (), spectrum_every: int 
         so that :meth:`Watch.log` may come before or after ``backward``. Sinks are closed
         with the watch.
     spectrum_every : int
-        Iterations between eigenvalue / σ_max computations of layer 0's W_hh (0: gradsim's
-        rule, every (H/32)² iterations).
+        Iterations between the eigenvalue (ρ) and exact σ_max computations of layer 0's W_hh
+        (0: gradsim's rule, every (H/32)² iterations). σ_max itself is measured at every
+        iteration, on the W_hh of that iteration's forward (before the user's update), by the
+        trainer's warm-started power iteration, so the bound belongs to the profile's weights.
 
     Returns
     -------

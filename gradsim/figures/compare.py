@@ -1,5 +1,11 @@
 """The A/B comparison figure: two runs' loss curves overlaid, their heatmaps on one colour scale.
 
+The colour scale is fixed up front where one is known (a preset's ``levels``, ``--levels``):
+then a colour means the same magnitude in both pictures and at every moment of a live
+comparison, and a tanh RNN (10⁻²⁰…1) and an LSTM (10⁻⁸…1) do not look alike. Without one it
+is the range of both runs' data (:func:`gradsim.figures.scale.compare_levels`); the title
+says the range and how much of the data lies beyond it (drawn in the end colours).
+
 Shared by ``gradsim compare`` (:mod:`gradsim.runs.compare` writes it) and the app's
 Analysis → Compare runs window.
 """
@@ -16,9 +22,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradsim.figures import export, plots
 from gradsim.figures.run import HEATMAP_VIEW_TITLES
-from gradsim.figures.scale import shared_levels
+from gradsim.figures.scale import beyond_levels, compare_levels, shared_levels
 
-__all__ = ["CompareFigure", "CompareLossPlot", "render_compare_figure", "shared_levels"]
+__all__ = ["CompareFigure", "CompareLossPlot", "render_compare_figure", "shared_levels", "levels_title",
+           "percent_text"]
 
 
 class CompareLossPlot(plots.LossPlot):
@@ -66,6 +73,7 @@ class CompareFigure(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)  # the labels and the levels' note: never cut at 1280 px
         self.title.setStyleSheet(f"color: {plots.FOREGROUND}; font-size: {plots.TITLE_PT + 1}pt;")
         layout.addWidget(self.title)
         self.loss = CompareLossPlot()
@@ -79,7 +87,8 @@ class CompareFigure(QWidget):
     def set_runs(self, history_a, history_b, labels: tuple[str, str], *, view: str = "last",
                  baseline: tuple[float | None, str] | None = None, tbptt: tuple[int, int] = (0, 0),
                  levels: tuple[float, float] | None = None) -> tuple[float, float]:
-        """Draw two :class:`~gradsim.core.history.History` objects; return the shared levels used."""
+        """Draw two :class:`~gradsim.core.history.History` objects; return the shared levels used
+        (``levels`` when given, else the range of both runs' data)."""
         runs = []
         for h, label in zip((history_a, history_b), labels):
             steps, loss = h.scalar("loss")
@@ -89,25 +98,41 @@ class CompareFigure(QWidget):
         base, base_label = baseline if baseline is not None else (None, "")
         self.loss.set_runs(runs, base, base_label or "trivial baseline")
         bufs = [h.views[view] for h in (history_a, history_b)]
-        lv = levels if levels is not None else shared_levels(*(b.data for b in bufs))
+        lv = compare_levels([b.data for b in bufs], levels)
         for hp, buf, label, k in zip(self.heatmaps, bufs, labels, tbptt):
             hp.set_data(buf.data, buf.steps, levels=lv, title=HEATMAP_VIEW_TITLES[view], tbptt=k)
             # plot title names the run; the colour bar keeps the quantity's name
             plots._set_title(hp.plot_item, label)
         self.title.setText(f"A/B comparison — {labels[0]}  vs  {labels[1]}   "
-                           f"(one colour scale: log10 {lv[0]:.1f} … {lv[1]:.1f})")
+                           f"(one colour scale: log10 {lv[0]:.1f} … {lv[1]:.1f})"
+                           + levels_title(beyond_levels(lv, *(b.data for b in bufs))))
         return lv
+
+
+def levels_title(beyond: float) -> str:
+    """What the title adds when part of the data lies beyond the colour levels (English)."""
+    if beyond <= 0:
+        return ""
+    return f"; {percent_text(beyond)} of the values lie beyond it, drawn in its end colours"
+
+
+def percent_text(fraction: float) -> str:
+    """``0.004`` → ``"0.4 %"``, never ``"0 %"`` for a fraction above 0."""
+    p = 100.0 * fraction
+    return f"{p:.2g} %" if p < 10 else f"{p:.0f} %"
 
 
 def render_compare_figure(out: Path, history_a, history_b, labels: tuple[str, str], *, view: str = "last",
                           baseline: tuple[float | None, str] | None = None, tbptt: tuple[int, int] = (0, 0),
+                          levels: tuple[float, float] | None = None,
                           size: tuple[int, int] = (1600, 1100)) -> list[Path]:
-    """Write compare.png and compare.svg into ``out``; return the paths."""
+    """Write compare.png and compare.svg into ``out`` (``levels`` as :meth:`CompareFigure.set_runs`);
+    return the paths."""
     export.ensure_qapp()
     fig = CompareFigure()
     try:
         fig.resize(*size)
-        fig.set_runs(history_a, history_b, labels, view=view, baseline=baseline, tbptt=tbptt)
+        fig.set_runs(history_a, history_b, labels, view=view, baseline=baseline, tbptt=tbptt, levels=levels)
         return [export.export_widget(fig, Path(out) / f"compare{sfx}", *size) for sfx in (".png", ".svg")]
     finally:
         fig.close()

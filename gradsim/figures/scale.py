@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["log_magnitude", "shared_levels", "colour_indices", "exploded_rows", "ZERO_INDEX", "EXPLODED_DECADES"]
+__all__ = ["log_magnitude", "shared_levels", "compare_levels", "beyond_levels", "colour_indices", "exploded_rows",
+           "ZERO_INDEX", "EXPLODED_DECADES"]
 
 #: Colour index of an exact zero (truncated BPTT, underflow); the levels use 1 … 255.
 ZERO_INDEX = 0
@@ -58,6 +59,49 @@ def shared_levels(*images: np.ndarray) -> tuple[float, float]:
         return -1.0, 1.0
     _, levels = log_magnitude(np.concatenate(parts)[None, :])
     return levels
+
+
+def compare_levels(images, fixed: tuple[float, float] | None = None,
+                   previous: tuple[float, float] | None = None, *, growing: bool = False) -> tuple[float, float]:
+    """The one colour range of pictures that are compared (two runs, the frames of an animation).
+
+    ``fixed`` (a preset's or the user's levels) is used as it is: a colour then means the same
+    magnitude in every picture and at every moment. Without it, the range of every image;
+    ``growing`` (a live comparison, redrawn as it trains) rounds that range out to whole
+    decades and never makes it narrower than ``previous``, the range drawn so far: it only
+    grows, so both pictures keep one range that does not jump with each redraw's data, and a
+    redraw re-colours only when the data crosses a decade beyond it (the History's pooling,
+    which drops minima, does not move it back).
+    """
+    if fixed is not None:
+        lo, hi = (float(v) for v in fixed)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"levels must be finite with low < high, got {fixed!r}")
+        return lo, hi
+    lo, hi = shared_levels(*images)
+    if not growing:
+        return lo, hi
+    lo, hi = float(np.floor(lo)), float(np.ceil(hi))  # shared_levels gives hi > lo
+    if previous is not None:
+        lo, hi = min(lo, float(previous[0])), max(hi, float(previous[1]))
+    return lo, hi
+
+
+def beyond_levels(levels: tuple[float, float], *images: np.ndarray) -> float:
+    """Fraction of the non-zero values of ``images`` that lie outside ``levels`` (drawn in the
+    end colours; nan and ±inf, overflow, count as beyond); 0 for no values."""
+    lo, hi = levels
+    n = beyond = 0
+    for a in images:
+        a = np.abs(np.asarray(a, dtype=np.float64))
+        a = a[a != 0]
+        if not a.size:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logv = np.log10(a)
+        n += a.size
+        beyond += int(np.count_nonzero(~((logv >= lo) & (logv <= hi))))
+    return beyond / n if n else 0.0
 
 
 def colour_indices(data: np.ndarray, levels: tuple[float, float] | None = None

@@ -8,8 +8,10 @@ pyqtgraph figures the app shows (:mod:`gradsim.figures.plots`) and :func:`write_
 streams them into an :class:`AnimationWriter`.  The app's Export → Animation calls them on
 its live History; ``gradsim animate`` (:func:`gradsim.runs.media.animate_run`) trains with
 the run procedure first.  Frames are rendered only when written, with every
-axis range and the heatmap's colour levels fixed across the whole animation (the union over
-all frames), so nothing jumps or flickers from one frame to the next.
+axis range and the heatmap's colour levels fixed across the whole animation, so nothing
+jumps or flickers from one frame to the next and a colour means one magnitude in every
+frame: the levels given up front (a preset's, ``--levels``, the app's fixed levels), else
+the range over all frames, which the colour bar shows.
 
 Encoders are imageio's: GIF through its pillow plugin (one palette for all frames, taken from
 the last, fullest frame of a recording: per-frame palettes would make the heatmap shimmer;
@@ -101,7 +103,7 @@ class FrameData:
 def _theory_bound(cfg, history, step: int, profile: np.ndarray) -> tuple[np.ndarray, str] | None:
     """The (γλ₁)^(T−1−t) bound at ``step`` from the History's σ_max, anchored at the profile's
     last value (None where the theory does not apply)."""
-    from gradsim.core.theory import BOUND_LABEL, theory_from_spectrum
+    from gradsim.core.theory import BOUND_LABEL, profile_curves, theory_from_spectrum
 
     steps, sigma = history.scalar("sigma_max")
     if cfg is None or not len(steps) or len(profile) < 2:
@@ -112,10 +114,9 @@ def _theory_bound(cfg, history, step: int, profile: np.ndarray) -> tuple[np.ndar
                                       residual=cfg.residual, norm=cfg.norm, layer=0, num_layers=cfg.num_layers)
     except ValueError:
         return None
-    curves = theory.curves(float(profile[-1]))
-    if BOUND_LABEL not in curves:
-        return None
-    return curves[BOUND_LABEL], f"{BOUND_LABEL}, γλ₁ = {theory.gamma_sigma:.3g}"
+    bound = [(label, curve) for label, curve in profile_curves(profile, theory).items()
+             if label.startswith(BOUND_LABEL)]
+    return (bound[0][1], bound[0][0]) if bound else None
 
 
 def history_frames(history, last_snapshot, view: str = "last", max_frames: int = DEFAULT_FRAMES,
@@ -239,11 +240,14 @@ class FrameRecorder:
     total_steps : int, optional
         Length of the run when known up front: the loss and heatmap axes then span it from
         the first frame on.  Default: up to the last frame's iteration.
+    levels : (float, float), optional
+        The heatmap's colour levels (log10 low, high) for every frame.  Default: the range
+        of the data over all frames.
     """
 
     def __init__(self, cfg: RunConfig | None = None, *, size: tuple[int, int] = DEFAULT_SIZE,
                  max_frames: int = DEFAULT_FRAMES, view: str = "last", title: str = "gradsim",
-                 total_steps: int | None = None) -> None:
+                 total_steps: int | None = None, levels: tuple[float, float] | None = None) -> None:
         from gradsim.figures.run import HEATMAP_VIEW_TITLES
 
         check_size(size)
@@ -260,6 +264,11 @@ class FrameRecorder:
         self.view = view
         self.title = title
         self.total_steps = total_steps
+        if levels is not None:
+            from gradsim.figures.scale import compare_levels
+
+            levels = compare_levels((), levels)  # checked: finite, low < high
+        self.fixed_levels = levels
         self._frames: list[FrameData] = []
         self._latest: FrameData | None = None  # newest offer, kept or not
         self._offers = 0
@@ -317,7 +326,10 @@ class FrameRecorder:
 
     # ------------------------------------------------------------ fixed ranges
     def levels(self) -> tuple[float, float]:
-        """The heatmap's colour levels (log10 low, high) shared by every frame."""
+        """The heatmap's colour levels (log10 low, high) shared by every frame: the fixed
+        ones, else the range over all frames."""
+        if self.fixed_levels is not None:
+            return self.fixed_levels
         return _log_range(f.heat for f in self.kept()) or (-1.0, 1.0)
 
     def ranges(self, frames: list[FrameData], loss_curve=None) -> dict:

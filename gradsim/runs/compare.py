@@ -7,6 +7,10 @@ Writes into ``out``::
     compare.png     loss curves overlaid, heatmaps side by side on ONE colour scale
     compare.svg
     summary.json    both final losses, the differing fields, the shared colour levels
+                    (``heatmap_levels_log10``; ``heatmap_levels_from``: "fixed" for levels given
+                    up front, a preset's or ``--levels``, "data" for the range of both runs'
+                    data over the whole run; ``heatmap_beyond_levels``: the fraction of
+                    non-zero values outside them, drawn in the end colours)
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from gradsim.config import RunConfig
-from gradsim.figures.scale import shared_levels
+from gradsim.figures.scale import beyond_levels, compare_levels
 from gradsim.fileio import atomic_folder, atomic_write_text
 from gradsim.runs.folder import MetricsWriter, check_out_folder, check_writable_dir, json_safe, write_outputs
 from gradsim.runs.lockstep import run_labels
@@ -34,9 +38,13 @@ COMPARE_FILES = ("a", "b", "compare.png", "compare.svg", "summary.json")
 
 
 def compare_to_folder(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, out: str | Path, *, view: str = "last",
-                      figures: bool = True, progress: Callable[[int, int], None] | None = None,
+                      levels: tuple[float, float] | None = None, figures: bool = True,
+                      progress: Callable[[int, int], None] | None = None,
                       stop_on_interrupt: bool = False) -> dict[str, Any]:
     """Train both runs ``steps`` iterations in lockstep and write every file; return the summary.
+
+    Both heatmaps use one colour range: ``levels`` (log10 low, high: a preset's or the
+    user's) when given, else the range of both runs' data over the whole run.
 
     As :func:`gradsim.runs.folder.run_to_folder`: everything is checked before anything is
     created, the folder is written under a temporary name and renamed into place whole, and
@@ -53,16 +61,16 @@ def compare_to_folder(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, out: str |
     done: list[int] = []
     try:
         with atomic_folder(out) as tmp:
-            return _compare_into(tmp, cfg_a, cfg_b, steps, view, figures, progress, stop_on_interrupt, done)
+            return _compare_into(tmp, cfg_a, cfg_b, steps, view, levels, figures, progress, stop_on_interrupt, done)
     except Interrupted:
         raise
     except KeyboardInterrupt:
         raise Interrupted(done[0] if done else None) from None
 
 
-def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, view: str, figures: bool,
-                  progress: Callable[[int, int], None] | None, stop_on_interrupt: bool, done: list[int]
-                  ) -> dict[str, Any]:
+def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, view: str,
+                  fixed: tuple[float, float] | None, figures: bool, progress: Callable[[int, int], None] | None,
+                  stop_on_interrupt: bool, done: list[int]) -> dict[str, Any]:
     from gradsim.runs.procedure import Interrupted
 
     dirs = [check_writable_dir(out / "a"), check_writable_dir(out / "b")]
@@ -80,7 +88,8 @@ def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, vie
         write_outputs(dirs[i], r.config, r.histories, r.last, summary_extra=extra, rollout=r.rollout,
                       metrics_written=True, figures=figures, eigenvalues=r.eigenvalues)
     h_a, h_b = results[0].history, results[1].history
-    levels = shared_levels(h_a.views[view].data, h_b.views[view].data)
+    images = (h_a.views[view].data, h_b.views[view].data)
+    levels = compare_levels(images, fixed)
     summary: dict[str, Any] = {
         "steps": steps,
         "seed": cfg_a.seed,
@@ -88,6 +97,8 @@ def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, vie
         "view": view,
         "differing_fields": {k: [v[0], v[1]] for k, v in diff.items()},
         "heatmap_levels_log10": list(levels),
+        "heatmap_levels_from": "data" if fixed is None else "fixed",
+        "heatmap_beyond_levels": beyond_levels(levels, *images),
         "wall_seconds": wall,
     }
     if results[0].interrupted_at is not None:
@@ -110,6 +121,6 @@ def _compare_into(out: Path, cfg_a: RunConfig, cfg_b: RunConfig, steps: int, vie
         from gradsim.figures.run import task_baseline
 
         render_compare_figure(out, h_a, h_b, labels, view=view, baseline=task_baseline(cfg_a),
-                              tbptt=(cfg_a.tbptt, cfg_b.tbptt))
+                              tbptt=(cfg_a.tbptt, cfg_b.tbptt), levels=levels)
     atomic_write_text(out / "summary.json", json.dumps(json_safe(summary), indent=2) + "\n")
     return summary

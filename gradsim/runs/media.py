@@ -25,16 +25,18 @@ PhaseProgress = Callable[[str, int, int], None]
 def animate_run(cfg: RunConfig, steps: int, out_path: str | Path, fps: int = DEFAULT_FPS,
                 max_frames: int = DEFAULT_FRAMES, size: tuple[int, int] = DEFAULT_SIZE, *,
                 view: str = "last", title: str = "gradsim", hold_last: float = DEFAULT_HOLD,
-                progress: PhaseProgress | None = None) -> Path:
+                levels: tuple[float, float] | None = None, progress: PhaseProgress | None = None) -> Path:
     """Train ``steps`` iterations of ``cfg`` and write the animation of the run.
 
     Frames are :func:`gradsim.media.animation.history_frames` of the finished run (at most
-    ``max_frames``, evenly spaced), rendered with one set of axis ranges and colour levels.
+    ``max_frames``, evenly spaced), rendered with one set of axis ranges and colour levels
+    (``levels``, log10 low and high, else the range over all frames).
     Raises ConfigError if the config cannot run here, OSError naming the file if it cannot
     be written (checked before training), ValueError for bad arguments.
     """
     steps = check_run(cfg, steps)  # the memory and the device, before the file is opened
-    recorder = FrameRecorder(cfg, size=size, max_frames=max_frames, view=view, title=title, total_steps=steps)
+    recorder = FrameRecorder(cfg, size=size, max_frames=max_frames, view=view, title=title, total_steps=steps,
+                             levels=levels)
     # Opened first: an unwritable path fails before minutes of training.
     writer = AnimationWriter(out_path, fps, hold_last=hold_last)
     try:

@@ -16,13 +16,15 @@ from PySide6.QtCore import Qt
 from gradsim.config import RunConfig
 
 
-def _steps(qtbot, w, n: int) -> None:
+def _steps(qtbot, w, n: int, settled) -> None:
+    """Train at least ``n`` iterations, pause, and draw once everything the loop sent has
+    arrived (``settled``: round trips to the loop, no sleep) and it has stopped stepping."""
     s = w.session
     qtbot.waitUntil(lambda: s.run_info is not None, timeout=15000)
     s.play()
     qtbot.waitUntil(lambda: s.iteration >= n, timeout=15000)
     s.pause()
-    qtbot.wait(50)
+    settled(qtbot, s)
     w.plots.draw_all()
 
 
@@ -51,9 +53,9 @@ def fake_box(monkeypatch):
 
 
 # ------------------------------------------------------------------ theory
-def test_theory_badge_vanishing_with_both_curves(qtbot, make_window):
+def test_theory_badge_vanishing_with_both_curves(qtbot, make_window, settled):
     w = make_window(activation="tanh", init="orthogonal", spectral_radius=0.3, optimizer="sgd", lr=0.001)
-    _steps(qtbot, w, 2)
+    _steps(qtbot, w, 2, settled)
     prof = w.plots.profile
     assert prof.badge.isVisible() and "vanishing" in prof.badge.text()
     names = [k for k in prof._items if k.startswith("bound")]
@@ -65,10 +67,10 @@ def test_theory_badge_vanishing_with_both_curves(qtbot, make_window):
     assert x[-1] == len(last) - 1 and y[-1] == pytest.approx(np.log10(last[-1]))
 
 
-def test_theory_badge_names_the_measured_regime_first_and_is_red_only_when_it_explodes(qtbot, make_window):
+def test_theory_badge_names_the_measured_regime_first_and_is_red_only_when_it_explodes(qtbot, make_window, settled):
     # issue 9: the bound allows growth (γσ_max > 1) while every plot vanishes: no red alarm
     w = make_window(activation="tanh", init="xavier", optimizer="sgd", lr=0.001)  # σ_max ≈ 1.8, measured ×0.8
-    _steps(qtbot, w, 2)
+    _steps(qtbot, w, 2, settled)
     prof, panel = w.plots.profile, w.plots
     assert prof.badge.text().startswith("vanishing, measured ×") and "the bound allows growth" in prof.badge.text()
     assert prof._badge_kind == "vanishing"
@@ -78,9 +80,9 @@ def test_theory_badge_names_the_measured_regime_first_and_is_red_only_when_it_ex
     assert text.startswith("exploding, measured ×1.5/step") and kind == "explosion_possible"
 
 
-def test_theory_badge_lstm_does_not_apply_and_draws_no_bound(qtbot, make_window):
+def test_theory_badge_lstm_does_not_apply_and_draws_no_bound(qtbot, make_window, settled):
     w = make_window(cell="lstm")
-    _steps(qtbot, w, 2)
+    _steps(qtbot, w, 2, settled)
     prof = w.plots.profile
     assert prof.badge.isVisible() and "does not apply" in prof.badge.text()
     # no theory curve; the measured rate applies to any cell and is the only dashed line
@@ -119,6 +121,69 @@ def test_compare_window_trains_in_lockstep_with_shared_levels(qtbot):
     assert a == b == tuple(win.levels)
     assert "A: clip=none" in win.labels[0] and "B: clip=norm" in win.labels[1]
     win.close()
+
+
+def test_compare_window_levels_fixed_up_front(qtbot):
+    from gradsim.app.compare_window import CompareWindow
+
+    cfg = RunConfig(**SMALL)
+    win = CompareWindow(cfg, cfg.replace(cell="lstm"), steps=6, backend="thread", levels=(-9.0, 1.0))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.stopped, timeout=20000):
+        pass
+    win.redraw()
+    assert win.levels == (-9.0, 1.0)
+    assert all(tuple(h.color_bar.levels()) == pytest.approx((-9.0, 1.0)) for h in win.figure.heatmaps)
+    assert "log10 -9.0 … 1.0" in win.figure.title.text()
+    win.close()
+
+
+def test_compare_window_levels_only_grow_and_stay_shared(qtbot):
+    """Without levels given up front the range covers both runs in whole decades and never
+    follows one redraw's data back: a colour keeps its meaning while the runs train."""
+    from gradsim.app.compare_window import CompareWindow
+
+    cfg = RunConfig(**SMALL)
+    win = CompareWindow(cfg, cfg.replace(clip="norm"), steps=6, backend="thread")
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.stopped, timeout=20000):
+        pass
+    win.redraw()
+    first = win.levels
+    assert first is not None and first == (float(int(first[0])), float(int(first[1])))  # whole decades
+    buf = win.histories[0].views["last"]
+    n = len(buf)
+    buf._data[:n] *= 1e-7  # run A's gradients fall by seven decades
+    win._dirty = True
+    win.redraw()
+    grown = win.levels
+    assert grown[0] <= first[0] - 6 and grown[1] == first[1]
+    buf._data[:n] *= 1e7  # and come back: the range does not narrow again
+    win._dirty = True
+    win.redraw()
+    assert win.levels == grown
+    a, b = (tuple(h.color_bar.levels()) for h in win.figure.heatmaps)
+    assert a == pytest.approx(grown) == b
+    win.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints", "This plugin does not support raise")  # offscreen: windows are raised on a desktop
+def test_compare_from_the_menu_takes_the_plots_fixed_levels_else_the_presets(qtbot, make_window, monkeypatch):
+    from gradsim.content.presets import preset_levels
+
+    monkeypatch.setenv("GRADSIM_BACKEND", "thread")
+    w = make_window()
+    w.plots.set_fixed_levels((-8.0, 2.0))
+    cw = w.analysis.open_compare(w.session.config.replace(clip="norm"), steps=2)
+    assert cw.fixed_levels == (-8.0, 2.0)
+    cw.close()
+    w.plots.set_fixed_levels(None)
+    monkeypatch.setattr(w.session, "preset", "lstm-long")
+    cw = w.analysis.open_compare(w.session.config.replace(clip="norm"), steps=2)
+    assert cw.fixed_levels == preset_levels("lstm-long") is not None
+    cw.close()
 
 
 def test_compare_window_close_mid_run_stops_worker(qtbot):
@@ -228,13 +293,13 @@ def test_cliff_play_button_plays_and_pauses(qtbot):
 
 
 # ------------------------------------------------------------------ media exports
-def test_animation_and_report_export(qtbot, make_window, tmp_path):
+def test_animation_and_report_export(qtbot, make_window, settled, tmp_path):
     import imageio.v3 as iio
 
     from gradsim.app.export_media import export_animation, export_report
 
     w = make_window()
-    _steps(qtbot, w, 12)
+    _steps(qtbot, w, 12, settled)
     gif = export_animation(w, str(tmp_path / "run.gif"), max_frames=4, size=(320, 180))
     assert gif is not None and gif.exists()
     assert iio.improps(gif, index=None).shape[0] > 1
@@ -242,12 +307,12 @@ def test_animation_and_report_export(qtbot, make_window, tmp_path):
     assert html is not None and "data:image/png" in html.read_text(encoding="utf-8")
 
 
-def test_unwritable_exports_show_dialog_and_leave_no_file(qtbot, make_window, tmp_path, fake_box):
+def test_unwritable_exports_show_dialog_and_leave_no_file(qtbot, make_window, settled, tmp_path, fake_box):
     from gradsim.app.cliff_window import CliffWindow
     from gradsim.app.export_media import export_animation, export_report
 
     w = make_window()
-    _steps(qtbot, w, 3)
+    _steps(qtbot, w, 3, settled)
     missing = tmp_path / "no" / "such" / "dir"
     for path, fn in ((missing / "a.gif", export_animation), (missing / "r.html", export_report)):
         assert fn(w, str(path)) is None

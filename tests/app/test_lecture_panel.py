@@ -1,5 +1,6 @@
 """The lecture dock: stepping loads each step's config into the one session, honours
-view and play, classroom mode hides and restores controls, bad files change nothing."""
+view, play, presentation plots and colour levels, classroom mode hides and restores
+controls, bad files change nothing, and Close lecture gives back what the lecture changed."""
 
 from __future__ import annotations
 
@@ -88,12 +89,19 @@ def test_next_and_previous_load_each_steps_config_view_and_play(qtbot, make_wind
 
 
 def test_the_shipped_lecture_opens_on_its_first_step(qtbot, make_window, ready):
+    from gradsim.config import VIEWS
+
     w = make_window()
     ready(qtbot, w.session)
     lec = load_lecture(shipped_lectures()["rnn-gradients"])
+    want = lec.step(0).view
+    assert want in VIEWS
+    box = w.plots.view_box
+    box.setCurrentIndex(box.findData(next(v for v in VIEWS if v != want)))  # not the step's view yet
+    assert w.plots.view != want
     assert w.lecture.open_shipped_lecture()
     assert w.session.config == lec.step(0).config()
-    assert w.plots.view == (lec.step(0).view or w.plots.view)
+    assert w.plots.view == want  # the step chose it
     w.session.pause()
 
 
@@ -152,17 +160,25 @@ def test_a_broken_lecture_shows_an_error_and_changes_nothing(qtbot, make_window,
         b.close()
 
 
-def test_the_panel_follows_the_language_setting_and_presentation_mode(qtbot, make_window, tmp_path):
+def test_the_panel_follows_the_windows_language_and_presentation_mode(qtbot, make_window, tmp_path):
     w = make_window()
     ctl = w.lecture
     assert ctl.open_lecture_file(str(_lecture_file(tmp_path)))
     assert lecture_language() == "en"
     assert "First" in ctl.panel.step_title.text()
+    # a saved language the window is not in (this launch said --lang en) is not the lecture's
     open_settings().setValue("ui/language", "zh")
     QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.Type.LanguageChange))
+    assert lecture_language() == "en" and "First" in ctl.panel.step_title.text()
+    open_settings().setValue("ui/language", "en")
+    w.actions.language_actions["zh"].trigger()  # View → Language → 简体中文 while the lecture is open
+    qtbot.waitUntil(lambda: "第一步" in ctl.panel.step_title.text(), timeout=3000)
     assert lecture_language() == "zh"
-    assert "第一步" in ctl.panel.step_title.text()
     assert ctl.panel.text.text() == "第一步说明"
+    assert open_settings().value("ui/language") == "en"  # the lecture's language is not remembered
+    w.actions.language_actions["en"].trigger()  # and back: the lecture follows at once
+    qtbot.waitUntil(lambda: "First" in ctl.panel.step_title.text(), timeout=3000)
+    assert ctl.panel.text.text() == "first text"
     size = ctl.panel.equation.font().pointSizeF()
     w.toggle_presentation(True)
     assert ctl.panel.scale > 1
@@ -368,3 +384,183 @@ def test_claims_wait_for_the_steps_own_run(qapp):
         assert panel.checks.text().count("…") >= 3
     finally:
         panel.deleteLater()
+
+
+# ------------------------------------------------------------------ a step's plots and colour levels; closing
+PICTURES = f"""
+title = {{ en = "Pictures", zh = "图" }}
+hide = ["lr"]
+levels = [-20, 0]
+
+[[step]]
+preset = "vanishing"
+{SMALL_SET}
+view = "total"
+delay = 0.09
+plots = ["heatmap", "profile"]
+title = {{ en = "Large heatmap", zh = "大热图" }}
+text = {{ en = "one", zh = "一" }}
+look = {{ en = "the heatmap", zh = "热图" }}
+
+[[step]]
+preset = "vanishing"
+{SMALL_SET}
+levels = [-4, 6]
+title = {{ en = "Own levels", zh = "自己的色标" }}
+text = {{ en = "two", zh = "二" }}
+look = {{ en = "the heatmap", zh = "热图" }}
+
+[[step]]
+preset = "vanishing"
+{SMALL_SET}
+levels = "data"
+plots = []
+title = {{ en = "Follow the data", zh = "跟随数据" }}
+text = {{ en = "three", zh = "三" }}
+look = {{ en = "the heatmap", zh = "热图" }}
+"""
+
+
+def _settle(qtbot) -> None:
+    qtbot.wait(10)
+    QApplication.processEvents()
+
+
+def test_the_lectures_plot_names_are_the_apps_figures():
+    from gradsim.app.plots_panel import FIGURES
+    from gradsim.content.lecture import PLOTS
+
+    assert sorted(PLOTS) == sorted(FIGURES)
+
+
+def test_each_step_chooses_the_presentation_plots_and_the_colour_levels(qtbot, make_window, ready, tmp_path):
+    w = make_window()
+    ready(qtbot, w.session)
+    ctl, p = w.lecture, w.plots
+    w.set_presentation_plots(["loss"])  # the user's own choice
+    assert p.prefs()["levels"] is None  # follows the data
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path, PICTURES)))
+    w.session.pause()
+    assert w.presentation_plots == ("heatmap", "profile")
+    assert p.prefs()["levels"] == (-20.0, 0.0)  # the lecture's range
+    p.draw_all()
+    assert tuple(p.heatmap.color_bar.levels()) == pytest.approx((-20.0, 0.0))  # on the colour bar itself
+    w.toggle_presentation(True)
+    _settle(qtbot)
+    assert p.heatmap.isVisible() and p.profile.isVisible() and not p.loss.isVisible()
+    view = w.presentation_view  # the first one is the large plot, the others stacked beside it
+    assert view.names == ("heatmap", "profile")
+    assert p.heatmap.parentWidget() is view.split and p.profile.parentWidget() is view.side
+
+    ctl.next_action.trigger()  # no plots of its own: the user's; levels of its own
+    _settle(qtbot)
+    w.session.pause()
+    assert w.presentation_plots == ("loss",)
+    assert p.loss.isVisible() and not p.heatmap.isVisible()
+    assert p.prefs()["levels"] == (-4.0, 6.0)
+    p.draw_all()
+    assert tuple(p.heatmap.color_bar.levels()) == pytest.approx((-4.0, 6.0))
+
+    ctl.next_action.trigger()  # plots = []: every plot; levels = "data"
+    _settle(qtbot)
+    w.session.pause()
+    assert w.presentation_plots is None and p.isVisible() and not w.presentation_view.isVisible()
+    assert p.prefs()["levels"] is None and p.levels_box.currentIndex() == 0
+    w.toggle_presentation(False)
+
+
+def test_close_lecture_gives_back_everything_the_lecture_changed(qtbot, make_window, ready, tmp_path):
+    from gradsim.app.i18n import current_language
+
+    w = make_window()
+    ready(qtbot, w.session)
+    ctl, p, controls = w.lecture, w.plots, w.controls
+    # the user's own choices before the lecture
+    w.actions.set_speed(0.25)
+    p.view_box.setCurrentIndex(p.view_box.findData("weight"))
+    p.set_fixed_levels((-7.0, 1.0))
+    p.set_fixed_levels(None)  # follows the data; the fields keep 10^-7 … 10^1
+    w.set_presentation_plots(["loss", "spectral"])
+    ctl.classroom.setChecked(True)  # the default list hidden
+    assert not ctl.close_action.isEnabled()  # nothing to close yet
+    assert ctl.close_action in ctl.menu.actions()  # in the Lecture menu, beside Open
+    assert ctl.close_action.shortcut().toString() == "Ctrl+W"
+    others = {sc.toString() for a in QWidget.actions(w) if a is not ctl.close_action for sc in a.shortcuts()}
+    assert "Ctrl+W" not in others
+
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path, PICTURES)))
+    w.actions.language_actions["zh"].trigger()  # a language chosen while the lecture is open
+    qtbot.waitUntil(lambda: "大热图" in ctl.panel.step_title.text(), timeout=3000)
+    w.session.pause()
+    # the lecture's, while it is open
+    assert w.session.delay == pytest.approx(0.09, abs=0.01)
+    assert p.view == "total" and p.prefs()["levels"] == (-20.0, 0.0)
+    assert w.presentation_plots == ("heatmap", "profile")
+    assert not controls.editors["lr"].isVisible() and controls.editors["beta1"].isVisible()
+    assert current_language() == "zh" and ctl.close_action.isEnabled()
+    w.save_settings()  # quitting now would remember the user's choices, not the lecture's
+    st = open_settings()
+    assert st.value("plots/view") == "weight" and st.value("plots/levels") == ""
+    assert float(st.value("run/delay")) == pytest.approx(0.25, abs=0.01)
+    assert st.value("ui/language") in (None, "en")
+
+    ctl.close_action.trigger()  # Lecture → Close lecture
+    _settle(qtbot)
+    assert ctl.lecture is None and not ctl.dock.isVisible() and not ctl.close_action.isEnabled()
+    assert w.session.delay == pytest.approx(0.25, abs=0.01)
+    assert current_language() == "en" and w.actions.language_actions["en"].isChecked()
+    assert p.view == "weight"
+    assert p.prefs()["levels"] is None and (p.lo_spin.value(), p.hi_spin.value()) == (-7.0, 1.0)
+    assert w.presentation_plots == ("loss", "spectral")
+    assert ctl.classroom.isChecked()
+    assert controls.editors["lr"].isVisible() and not controls.editors["beta1"].isVisible()  # the default list
+    assert open_settings().value("ui/language") in (None, "en")
+
+    # the shortcut closes it too, and a fixed user range comes back as it was
+    p.set_fixed_levels((-9.0, 3.0))
+    assert ctl.open_lecture_file(str(_lecture_file(tmp_path, PICTURES)))
+    w.session.pause()
+    assert p.prefs()["levels"] == (-20.0, 0.0)
+    qtbot.keyClick(w, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert ctl.lecture is None and p.prefs()["levels"] == (-9.0, 3.0)
+
+
+def test_a_one_time_lang_lecture_launch_leaves_the_next_launch_as_it_was(tmp_path):
+    """``gradsim gui --lang zh --lecture`` (quit with the lecture open): the next normal launch
+    is in the saved language, at the user's speed and colour levels, not the lecture's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    from gradsim.app.i18n import saved_language
+
+    settings = tmp_path / "settings.ini"
+    env = {**os.environ, "GRADSIM_SETTINGS": str(settings), "QT_QPA_PLATFORM": "offscreen"}
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(root / "main.py"), "--lang", "zh", "--lecture", "--close-after", "0.5"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr
+    st = QSettings(str(settings), QSettings.Format.IniFormat)
+    assert st.value("window/geometry") is not None  # it did save its settings …
+    assert saved_language(st) == "en" and st.value("ui/language") is None  # … not the one-time language
+    assert float(st.value("run/delay")) == 0.0  # nor the lecture's pace (0.025 s/step)
+    assert st.value("plots/levels") == ""  # nor its colour levels
+
+
+def test_every_shipped_step_applies_its_plots_and_colour_levels(qtbot, make_window, ready):
+    from gradsim.content.lecture import LEVELS_DATA
+
+    lec = load_lecture(shipped_lectures()["rnn-gradients"])
+    w = make_window()
+    ready(qtbot, w.session)
+    ctl, p = w.lecture, w.plots
+    assert ctl.open_shipped_lecture()
+    for i, step in enumerate(lec.steps):
+        ctl.go(i)
+        w.session.pause()  # the pictures are what is checked, not the training
+        assert w.presentation_plots == (step.plots or None), (i + 1, step.plots)
+        assert p.prefs()["levels"] == (None if step.levels == LEVELS_DATA else step.levels), (i + 1, step.levels)
+    ctl.close_action.trigger()
+    assert w.presentation_plots is None and p.prefs()["levels"] is None

@@ -169,3 +169,37 @@ def test_file_menu_opens_a_run_and_refuses_a_non_run(make_window, ready, tmp_pat
     assert r.windowTitle().endswith("run")
     win.close()  # closes its replays too
     assert not r.isVisible()
+
+
+def test_badge_is_the_live_apps_for_the_same_snapshot(replay, tmp_path):
+    """The measured regime first, then the bound, from the row's own σ_max: the live panel's
+    badge (PlotsPanel.badge) for the same values, not the bound alone."""
+    from types import SimpleNamespace
+
+    from gradsim.app.plots_panel import PlotsPanel
+    from gradsim.core.theory import measured_rate, theory_from_spectrum
+
+    w = replay(make_run(tmp_path / "run", 20))
+    w.plots.draw_all()
+    snap = w.source.last
+    assert snap.sigma_max == 1.1 and snap.spectral_radius == 0.9  # the metrics row of that iteration
+    theory = theory_from_spectrum(1.1, 0.9, "tanh", 12, cell="rnn", layer=0, num_layers=1)
+    live = PlotsPanel.badge(SimpleNamespace(view="last"), theory, measured_rate(snap.views["last"][0]))
+    assert w.plots.profile.badge.text() == live[0]
+    assert w.plots.profile.badge.toolTip() == live[2]
+    # the rows fall by half a decade per step: measured vanishing, although the bound allows growth
+    assert live[0] == "vanishing, measured ×0.32/step; the bound allows growth: γσ_max = 1.1"
+    assert w.plots.profile._badge_kind == "vanishing"  # not the red of the bound's "explosion possible"
+    assert any(name.startswith("measured rate") for name in w.plots.profile._bound_names)
+
+
+def test_a_watched_modules_folder_gets_the_bound_from_model_json(replay, tmp_path):
+    import json
+
+    folder = make_run(tmp_path / "run", 10, config=False)
+    (folder / "model.json").write_text(json.dumps({"kind": "watched torch module", "cell": "rnn",
+                                                   "nonlinearity": "tanh", "num_layers": 1, "seq_len": 12}))
+    w = replay(folder)
+    w.plots.draw_all()
+    text = w.plots.profile.badge.text()
+    assert text.startswith("vanishing, measured ×") and "γσ_max = 1.1" in text and "config.toml" not in text, text

@@ -127,3 +127,61 @@ def test_cli_bad_input_in_a_subprocess(tmp_path):
     assert bad.stderr.count("\n") == 1 and "lr" in bad.stderr and "Traceback" not in bad.stderr
     # bad input is refused before torch is even imported: the answer is quick
     assert "torch" not in bad.stderr
+
+
+# --------------------------------------------------------------------------- colour levels
+def test_cli_levels_are_the_given_then_the_presets_then_the_data(tmp_path, capsys):
+    def levels(*argv):
+        out = tmp_path / f"cmp{len(list(tmp_path.iterdir()))}"
+        assert _run(*argv, *SMALL_SET, "--b-set", "clip=norm", "--steps", "3", "--out", str(out), "--no-figures",
+                    "--quiet") == 0, capsys.readouterr().err
+        s = json.loads((out / "summary.json").read_text())
+        return tuple(s["heatmap_levels_log10"]), s["heatmap_levels_from"], s["heatmap_beyond_levels"]
+
+    from gradsim.content.presets import preset_levels
+
+    assert levels("--preset", "vanishing", "--levels", "-9", "2.5") == ((-9.0, 2.5), "fixed", 0.0)
+    assert preset_levels("vanishing") is not None
+    lv, source, _ = levels("--preset", "vanishing")
+    assert (lv, source) == (preset_levels("vanishing"), "fixed")
+    lv, source, beyond = levels()  # no preset: the range of both runs' data
+    assert source == "data" and lv[0] < lv[1] and beyond == 0.0
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_cli_figure_draws_both_heatmaps_with_the_given_levels(tmp_path, monkeypatch, capsys, qapp):
+    from gradsim.figures import compare as figure
+
+    seen = []
+    original = figure.CompareFigure.set_runs
+
+    def spy(self, *a, **kw):
+        lv = original(self, *a, **kw)
+        seen.append((lv, self.heatmaps[0].levels(), self.heatmaps[1].levels()))
+        return lv
+
+    monkeypatch.setattr(figure.CompareFigure, "set_runs", spy)
+    out = tmp_path / "cmp"
+    assert _run(*SMALL_SET, "--b-set", "clip=norm", "--steps", "3", "--levels", "-7", "1", "--out", str(out),
+                "--quiet") == 0, capsys.readouterr().err
+    assert len(seen) == 1
+    lv, a, b = seen[0]
+    assert lv == (-7.0, 1.0) and a == pytest.approx(lv) and b == pytest.approx(lv)
+
+
+@pytest.mark.parametrize("levels", [["2", "1"], ["1", "1"], ["nan", "1"], ["-3", "inf"], ["-400", "0"]])
+def test_cli_bad_levels_exit_2_with_one_line(tmp_path, capsys, levels):
+    assert _run("--b-set", "clip=norm", "--levels", *levels, "--out", str(tmp_path / "o"), "--no-figures") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gradsim compare: error: --levels"), err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("levels", [["1"], ["low", "1"]])
+def test_cli_levels_that_are_not_two_numbers_exit_2_with_one_line(tmp_path, capsys, levels):
+    with pytest.raises(SystemExit) as exc:
+        _run("--b-set", "clip=norm", "--out", str(tmp_path / "o"), "--no-figures", "--levels", *levels)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gradsim compare: error:") and "--levels" in err, err
+    assert not (tmp_path / "o").exists()

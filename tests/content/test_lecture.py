@@ -145,3 +145,66 @@ def test_the_chinese_equations_have_no_english_words():
     for step in lec.steps:
         words = [w for w in re.findall(r"[A-Za-z]{3,}", step.get("equation", "zh")) if w not in maths]
         assert not words, (step.title["en"], words)
+
+
+# ------------------------------------------------------------------ plots and colour levels
+def _with(field: str, value: str, *, top: str = "") -> str:
+    return HEAD + top + GOOD_STEP.replace('preset = "vanishing"', f'preset = "vanishing"\n{field} = {value}')
+
+
+def test_plots_and_levels_are_read_and_the_lectures_levels_apply_to_every_step_without_its_own(tmp_path):
+    from gradsim.content.lecture import LEVELS_DATA
+
+    text = (HEAD + "levels = [-20, 0]\n" + GOOD_STEP.replace('preset = "vanishing"',
+                                                           'preset = "vanishing"\nplots = ["heatmap", "profile", '
+                                                           '"heatmap"]')
+            + GOOD_STEP.replace('preset = "vanishing"', 'preset = "vanishing"\nlevels = [-3.5, 8]\nplots = []')
+            + GOOD_STEP.replace('preset = "vanishing"', 'preset = "vanishing"\nlevels = "data"'))
+    lec = load_lecture(_write(tmp_path, text))
+    assert lec.levels == (-20.0, 0.0)
+    assert [s.levels for s in lec.steps] == [(-20.0, 0.0), (-3.5, 8.0), LEVELS_DATA]
+    assert [s.plots for s in lec.steps] == [("heatmap", "profile"), (), None]  # each once, in order
+    plain = load_lecture(_write(tmp_path, HEAD + GOOD_STEP))
+    assert plain.levels is None and plain.step(0).levels is None and plain.step(0).plots is None
+
+
+@pytest.mark.parametrize("text, where, says", [
+    (_with("plots", '["heatmap", "pie"]'), "step 1", ["'pie'", "heatmap", "grad_norms", "spectral"]),
+    (_with("plots", '"heatmap"'), "step 1", ["'plots'", "list of plot names"]),
+    (_with("plots", '[1, 2]'), "step 1", ["'plots'", "list of plot names"]),
+    (_with("levels", "[0, -5]"), "step 1", ["'levels'", "[0, -5]", "low < high"]),
+    (_with("levels", "[-5, -5]"), "step 1", ["'levels'", "low < high"]),
+    (_with("levels", "[-5, inf]"), "step 1", ["'levels'", "finite"]),
+    (_with("levels", "[nan, 0]"), "step 1", ["'levels'", "finite"]),
+    (_with("levels", "[-400, 0]"), "step 1", ["'levels'", "-300", "300"]),
+    (_with("levels", "[-5]"), "step 1", ["'levels'", "[low, high]"]),
+    (_with("levels", "[true, 2]"), "step 1", ["'levels'"]),
+    (_with("levels", '"auto"'), "step 1", ["'levels'", '"data"']),
+    (HEAD + "levels = [1, 0]\n" + GOOD_STEP, "lecture", ["'levels'", "low < high"]),
+])
+def test_bad_plots_and_levels_are_one_clear_error_naming_the_step(tmp_path, text, where, says):
+    with pytest.raises(ConfigError) as info:
+        load_lecture(_write(tmp_path, text))
+    msg = str(info.value)
+    assert "\n" not in msg and "my-lecture.toml" in msg and where in msg, msg
+    for part in says:
+        assert part in msg, (part, msg)
+    if where == "lecture":  # a top-level field: the message names no step
+        assert "step" not in msg, msg
+
+
+def test_the_shipped_lecture_fixes_the_colour_levels_and_compares_on_one_scale():
+    lec = load_lecture(shipped_lectures()[DEFAULT_LECTURE])
+    assert isinstance(lec.levels, tuple)  # fixed by default, on every step without its own
+    for step in lec.steps:
+        assert step.levels is not None, step.title["en"]
+    by_preset = {(s.preset, tuple(sorted(s.overrides))): s for s in lec.steps}
+    rnn, lstm, gru = by_preset[("vanishing", ())], by_preset[("lstm-long", ())], by_preset[("gru-long", ())]
+    # the LSTM step's look says "same colour scale" as the tanh RNN's step: it is
+    assert "same colour scale" in lstm.look["en"] and "色标相同" in lstm.look["zh"]
+    assert rnn.levels == lstm.levels == gru.levels == lec.levels
+    # clipping by value says "compare with clipping by norm": those and no clipping share theirs
+    exploding = [by_preset[(name, ())] for name in ("exploding", "exploding-clip-norm", "exploding-clip-value")]
+    assert "Compare with clipping by norm" in exploding[2].text["en"]
+    assert len({s.levels for s in exploding}) == 1
+    assert rnn.plots and rnn.plots[0] == "heatmap" and "profile" in rnn.plots

@@ -228,3 +228,43 @@ def test_exploding_clip_value_grows_to_tens_not_thousands():
     for _ in range(100):
         snap = tr.step()
     assert 10 < snap.spectral_radius < 1000
+
+
+# --------------------------------------------------------------------------- colour levels
+def test_presets_that_are_compared_share_one_colour_scale():
+    """The tanh RNN, LSTM and GRU presets draw on one scale (10⁻²⁰…1 and 10⁻⁸…1 must not look
+    alike); the exploding ones on one scale of their own, with room above 10⁷."""
+    vanishing = {PRESETS[n].levels for n in ("vanishing", "lstm-long", "gru-long", "irnn", "sigmoid-chain")}
+    exploding = {PRESETS[n].levels for n in ("exploding", "exploding-clip-norm", "exploding-clip-value")}
+    assert len(vanishing) == 1 and len(exploding) == 1
+    (lo, hi), (elo, ehi) = vanishing.pop(), exploding.pop()
+    assert lo <= -20 and 0 <= hi < ehi and ehi >= 8
+
+
+@pytest.mark.parametrize("value", [[1, 0], [0, 0], [-1], "all", [-400, 0], [True, 2], [float("nan"), 1]])
+def test_a_preset_with_bad_levels_is_refused_naming_it(tmp_path, monkeypatch, value):
+    from gradsim.content import presets
+
+    folder = tmp_path / "presets"
+    folder.mkdir()
+    (folder / "bad.toml").write_text(f'description = "x"\nlevels = {_toml(value)}\n', encoding="utf-8")
+    monkeypatch.setattr(presets.resources, "files", lambda _pkg: tmp_path)
+    with pytest.raises(ConfigError) as err:
+        presets._read_all()
+    assert str(err.value).startswith("preset 'bad': field 'levels' = ") and "low < high" in str(err.value)
+
+
+def _toml(value) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    return "[" + ", ".join("nan" if isinstance(v, float) and math.isnan(v) else str(v).lower() for v in value) + "]"
+
+
+def test_levels_data_follows_the_data(tmp_path, monkeypatch):
+    from gradsim.content import presets
+
+    folder = tmp_path / "presets"
+    folder.mkdir()
+    (folder / "free.toml").write_text('description = "x"\nlevels = "data"\n', encoding="utf-8")
+    monkeypatch.setattr(presets.resources, "files", lambda _pkg: tmp_path)
+    assert presets._read_all()["free"].levels is None

@@ -292,3 +292,29 @@ def test_the_bound_uses_the_weights_of_its_own_step_at_any_hidden_size():
         bound = theory.curves(float(last[-1]))[BOUND_LABEL]
         assert np.all(last <= bound * (1 + 1e-9)), snap.step
     assert snap.spectrum_step == 4  # ρ's own interval
+
+
+def test_profile_curves_label_each_curve_with_the_number_it_is_drawn_with():
+    """One builder for the live panel, the exported figure and the animation: the bound is
+    (γσ_max)^(T−1−t) anchored at the last measured value, its label says γσ_max in the one format."""
+    from gradsim.core.numbers import format_value
+    from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, measured_rate, profile_curves, theory_from_spectrum
+
+    T = 30
+    prof = 0.8 ** (T - 1 - np.arange(T)) * 2.0
+    theory = theory_from_spectrum(36088.4, 17000.2, "tanh", T)
+    curves = profile_curves(prof, theory, measured_rate(prof))
+    bound = next(k for k in curves if k.startswith(BOUND_LABEL))
+    assert bound == f"{BOUND_LABEL}, γλ₁ = {format_value(36088.4, 3)}" and "e+" not in bound
+    np.testing.assert_allclose(curves[bound][-1], 2.0)
+    np.testing.assert_allclose(curves[bound][0], 2.0 * 36088.4 ** (T - 1), rtol=1e-9)
+    assert any(k.startswith(RATE_LABEL) and format_value(17000.2, 3) in k for k in curves)
+    rate = next(k for k in curves if k.startswith("measured rate"))
+    assert "0.8" in rate
+    drawn = np.isfinite(curves[rate])  # the fit's range (it leaves the edge step out)
+    assert drawn.sum() >= T - 2
+    np.testing.assert_allclose(curves[rate][drawn], prof[drawn], rtol=1e-9)
+    # nothing to anchor at: no curves; a gated cell: the measurement only
+    assert profile_curves(np.r_[prof[:-1], 0.0], theory) == {}
+    lstm = theory_from_spectrum(3.0, 2.0, "tanh", T, cell="lstm")
+    assert list(profile_curves(prof, lstm, measured_rate(prof))) == [rate]

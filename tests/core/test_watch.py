@@ -328,3 +328,65 @@ def test_logged_nan_loss_is_a_divergence_unlogged_is_not():
                 w.log(loss_value)
     assert [s.diverged for s in seen] == [False, True, False]
     assert np.isnan(seen[0].loss) and seen[2].loss == 1.0
+
+
+# --------------------------------------------------------------------------- σ_max and the badge
+@pytest.mark.parametrize("hidden", [6, 160])  # an exact SVD, and the warm-started power iteration
+def test_sigma_max_is_the_pre_update_w_hh_of_every_iteration(hidden):
+    """The bound on an iteration's profile must come from the weights that made it: σ_max of
+    W_hh before the user's optimiser step, at every iteration (not every spectrum_every)."""
+    m = _make("rnn", 1, True, hidden=hidden)
+    with torch.no_grad():  # σ_max 0.9: an update of lr 1 moves it by a few percent
+        q, _ = torch.linalg.qr(torch.randn(hidden, hidden, dtype=F64, generator=torch.Generator().manual_seed(1)))
+        m.weight_hh_l0.copy_(0.9 * q)
+    opt = torch.optim.SGD(m.parameters(), lr=1.0)
+    before = []
+    seen = []
+    with watch(m, sinks=[seen.append], spectrum_every=1000) as w:
+        for i in range(4):
+            out, _ = m(torch.randn(4, 7, 3, dtype=F64, generator=torch.Generator().manual_seed(i)))
+            opt.zero_grad()
+            (out.pow(2).sum() * 5).backward()
+            before.append(float(torch.linalg.matrix_norm(m.weight_hh_l0.detach(), ord=2)))
+            opt.step()
+    after_last = float(torch.linalg.matrix_norm(m.weight_hh_l0.detach(), ord=2))
+    assert [s.step for s in seen] == [0, 1, 2, 3]
+    assert [s.sigma_max for s in seen] == pytest.approx(before, rel=1e-4)
+    assert abs(after_last - before[-1]) > 1e-3 * before[-1]  # the update moved σ_max: the test can tell
+    assert {s.spectrum_step for s in seen} == {0}  # ρ at its own interval, σ_max every iteration
+
+
+def test_badge_is_the_live_apps_for_the_same_snapshot():
+    from gradsim.core.theory import measured_rate, theory_badge, theory_from_spectrum
+
+    m = _make("rnn", 1, False, hidden=8)
+    with torch.no_grad():
+        m.weight_hh_l0.mul_(0.25)  # a vanishing network: its bound says so too
+    w = watch(m)
+    with pytest.raises(RuntimeError, match="no iteration yet"):
+        w.badge()
+    out, _ = m(torch.randn(20, 4, 3, dtype=F64))
+    out.pow(2).sum().backward()
+    w.flush()
+    snap = w.snapshot
+    # what the live app's plots panel computes from a snapshot of a plain tanh rnn
+    theory = theory_from_spectrum(snap.sigma_max, snap.spectral_radius, "tanh", 20, cell="rnn", residual=False,
+                                  norm="none", layer=0, num_layers=1)
+    live = theory_badge(theory, measured_rate(snap.views["last"][0], tbptt=0), view="last")
+    assert w.badge() == live
+    text, kind, tip = live
+    assert text.startswith("vanishing, measured ×") and "the bound guarantees vanishing: γσ_max = " in text
+    assert kind == "vanishing" and "fitted over t" in tip
+    w.close()
+
+
+def test_badge_of_a_gated_or_stacked_module_names_what_the_bound_does_not_cover():
+    for cell, layers, words in (("lstm", 1, "bound does not apply to LSTM"),
+                                ("rnn", 2, "bound applies to the top layer only")):
+        m = _make(cell, layers, False, hidden=4)
+        with watch(m) as w:
+            out, _ = m(torch.randn(6, 2, 3, dtype=F64))
+            out.pow(2).sum().backward()
+            w.flush()
+            text, _, _ = w.badge()
+        assert words in text and "measured" in text.split(";")[0], text

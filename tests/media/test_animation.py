@@ -105,6 +105,27 @@ def test_heatmap_levels_are_fixed_across_frames():
         rec.close()
 
 
+def test_given_levels_colour_the_first_and_the_last_frame_alike():
+    rec = _recorded(steps=10, max_frames=5, levels=(-9.0, 2.0))
+    try:
+        assert rec.levels() == (-9.0, 2.0) and rec.ranges(rec.kept())["levels"] == (-9.0, 2.0)
+        seen = []
+        for _ in rec.frames():
+            seen.append(rec.heatmap.levels())
+        assert len(seen) == 5 and seen[0] == pytest.approx((-9.0, 2.0)) == seen[-1]
+        assert all(s == pytest.approx(seen[0]) for s in seen)
+        # the data's own range differs: the levels did not come from it
+        assert animation._log_range(f.heat for f in rec.kept()) != pytest.approx((-9.0, 2.0), abs=0.5)
+    finally:
+        rec.close()
+
+
+@pytest.mark.parametrize("levels", [(1.0, 1.0), (2.0, -1.0), (float("nan"), 0.0)])
+def test_recorder_rejects_bad_levels(levels):
+    with pytest.raises(ValueError, match="levels"):
+        animation.FrameRecorder(SMALL, size=SIZE, levels=levels)
+
+
 def test_render_is_an_rgb_copy_of_the_requested_size():
     rec = _recorded(steps=3, max_frames=3)
     try:
