@@ -261,8 +261,106 @@ ERROR_TEXTS = [
     QT_TRANSLATE_NOOP("Errors", "field 'play' = %1: must be true or false"),
     QT_TRANSLATE_NOOP("Errors", "field 'hide' must be a list of control names, not %1"),
     QT_TRANSLATE_NOOP("Errors", "field 'hide': unknown control %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "field 'plots' must be a list of plot names (%1), not %2"),
+    QT_TRANSLATE_NOOP("Errors", "field 'plots': unknown plot %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "field 'levels' = %1: must be [low, high], log10 of the gradient norm, finite, "
+                                "low < high, from %2 to %3 (or \"data\": follow the data)"),
     # gradsim.core
     QT_TRANSLATE_NOOP("Errors", "device = 'cuda': CUDA is not available on this machine (use cpu or auto)"),
+    # gradsim.core.tasks: the csv task's file
+    QT_TRANSLATE_NOOP("Errors", "the shipped sample"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: UTF-16 text, not UTF-8 (save the CSV as UTF-8)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 holds a NUL byte: a binary file, not CSV text (save the CSV "
+                                "as UTF-8 text)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: the file has no rows"),
+    QT_TRANSLATE_NOOP("Errors", "csv_target = %1: name one column"),
+    QT_TRANSLATE_NOOP("Errors", "csv_horizon = 0: the target %1 is also an input, so predicting it at the same row "
+                                "is copying it (use csv_horizon ≥ 1, or a target that is not an input)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: %2 has %3 data rows; seq_len = %4 with csv_horizon = %5 needs at "
+                                "least %6 (lower seq_len or use a longer series)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: no such file"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: is a folder, not a CSV file"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: cannot read it: %2"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: not a regular file (a named pipe or a device is not read)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: larger than %2, the most the csv task reads"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 is not UTF-8 text (save the CSV as UTF-8)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 is not valid CSV: %3"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: %2 has a header row and no data rows"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 has %3 fields, the header %4"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: column %3 of %4 is not numeric (%5)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: %2 has no numeric column"),
+    QT_TRANSLATE_NOOP("Errors", "csv_columns = %1: no input column"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: no column %3 in %4 (columns: %5)"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 has a cell longer than %3 characters"),
+    QT_TRANSLATE_NOOP("Errors", "line %1 has %2"),
+    QT_TRANSLATE_NOOP("Errors", "line %1 has %2, not a finite number"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: line %2 has %3 fields, more than the %4 columns the csv task reads"),
+    QT_TRANSLATE_NOOP("Errors", "line %1 has an empty cell"),
+    QT_TRANSLATE_NOOP("Errors", "csv_path = %1: column %2 of %3 mixes numbers with other cells (%4); fix the file, "
+                                "or choose the input columns with csv_columns"),
+    # gradsim.runs.sweep, gradsim.runs.sweep_plot: grid files, sweep folders, the phase diagram
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: the range has %2 values, more than %3"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] seed: give the seeds with `seeds = N` or `seeds = [...]` at the top level"),
+    QT_TRANSLATE_NOOP("Errors", "[base]: give preset or config, not both"),
+    QT_TRANSLATE_NOOP("Errors", "[base] seed: give the seeds with `seeds = N` or `seeds = [...]` at the top level"),
+    QT_TRANSLATE_NOOP("Errors", "[axes]: give at least one axis, e.g. init_gain = { log = [0.25, 4.0], num = 9 }"),
+    QT_TRANSLATE_NOOP("Errors", "--x and --y are both %1: give two different axes"),
+    QT_TRANSLATE_NOOP("Errors", "--metric %1: unknown (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: %2 = %3: must be two numbers [a, b]"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: unknown field (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: no values"),
+    QT_TRANSLATE_NOOP("Errors", "unknown keys %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "[base]: %1"),
+    QT_TRANSLATE_NOOP("Errors", "steps = %1: must be an integer from 1 to %2"),
+    QT_TRANSLATE_NOOP("Errors", "the grid has %1 runs (points × seeds), more than %2"),
+    QT_TRANSLATE_NOOP("Errors", "[metrics]: unknown key %1 (known: reach_fraction, learned_below, tail)"),
+    QT_TRANSLATE_NOOP("Errors", "[plot]: unknown key %1 (known: metric, x, y)"),
+    QT_TRANSLATE_NOOP("Errors", "[plot] metric = %1: unknown (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "grid file %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read sweep table %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "--%1 %2: not an axis of this sweep (axes: %3)"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: %2 = %3: both ends must be finite numbers"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: %2 values, more than %3"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1 = %2: give a list of values or a range table"),
+    QT_TRANSLATE_NOOP("Errors", "unknown key %1 (known: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "%1 = %2: must be a table ([%1])"),
+    QT_TRANSLATE_NOOP("Errors", "[base] %1 = %2: must be a name (a non-empty string)"),
+    QT_TRANSLATE_NOOP("Errors", "seeds = %1: must be an integer from 1 to %2 or a list of seeds"),
+    QT_TRANSLATE_NOOP("Errors", "seeds = %1: must be an integer ≥ 1 or a list of seeds (integers from 0 to %2)"),
+    QT_TRANSLATE_NOOP("Errors", "[plot] %1 = %2: not an axis of this grid (axes: %3)"),
+    QT_TRANSLATE_NOOP("Errors", "grid %1: no such file or shipped grid (shipped: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "shipped grid %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "--scheduler: Dask is not installed (pip install 'gradsim[cluster]')"),
+    QT_TRANSLATE_NOOP("Errors", "[metrics] %1 = %2: must be a number > 0 and ≤ 1"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: a range needs a numeric field; give a list of values"),
+    QT_TRANSLATE_NOOP("Errors", "cannot connect to the Dask scheduler %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: num = %2: must be an integer ≥ 1"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: log = [%2, %3]: both ends must be > 0"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: a range is { log = [a, b], num = n }, { lin = [a, b], num = n } or { "
+                                "range = [a, b], step = s }; got keys %2"),
+    QT_TRANSLATE_NOOP("Errors", "grid point %1, seed=%2: %3"),
+    QT_TRANSLATE_NOOP("Errors", "[axes] %1: step = %2: must be > 0"),
+    QT_TRANSLATE_NOOP("Errors", "sweep manifest %1: %2 is missing or malformed"),
+    QT_TRANSLATE_NOOP("Errors", "%1 is not a folder (a sweep folder is written by `gradsim sweep`)"),
+    QT_TRANSLATE_NOOP("Errors", "sweep %1: a phase diagram needs two axes, this sweep has %2"),
+    QT_TRANSLATE_NOOP("Errors", "sweep folder %1: no such folder"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read sweep folder %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "%1 is not a sweep folder (no sweep.json; make one with `gradsim sweep`)"),
+    QT_TRANSLATE_NOOP("Errors", "cannot read sweep manifest %1: %2"),
+    QT_TRANSLATE_NOOP("Errors", "sweep manifest %1 is not valid JSON: %2"),
+    QT_TRANSLATE_NOOP("Errors", "sweep table %1: no column %2"),
+    QT_TRANSLATE_NOOP("Errors", "larger than 64 MiB"),
+    QT_TRANSLATE_NOOP("Errors", "larger than 16 MiB"),
+    QT_TRANSLATE_NOOP("Errors", "too large"),
+    QT_TRANSLATE_NOOP("Errors", "UTF-16 text; save the file as UTF-8"),
+    QT_TRANSLATE_NOOP("Errors", "arrays or objects nested too deeply"),
+    QT_TRANSLATE_NOOP("Errors", "[overrides] %1: name an axis and one of its values, e.g. \"cell=lstm\" (axes: %2)"),
+    QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2 is not a value of axis %3 (values: %4)"),
+    QT_TRANSLATE_NOOP("Errors", "[overrides] %1 = %2: must be a table of fields, e.g. { lr = 0.1 }"),
+    QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2: unknown field (known: %3)"),
+    QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2 is an axis or the seed; an override sets other fields"),
+    # gradsim.runs.live.loop (the worker could not build the model)
+    QT_TRANSLATE_NOOP("Errors", "cannot build the model: %1"),
     # gradsim.runs.lockstep
     QT_TRANSLATE_NOOP("Errors", "A/B comparison: field %1 must match, because both runs train on the same seed and "
                                 "data batches (A: %2; B: %3)"),
@@ -317,6 +415,25 @@ _BADGES = {
 }
 _CELL_BADGE = re.compile(r"^bound does not apply to (\w+)$")
 _NORM_BADGE = re.compile(r"^bound does not apply with (\w+) normalisation$")
+
+#: gradsim.core.theory.BADGE_TEXTS, for lupdate (context "PlotsPanel": the live panel built
+#: them itself before the core's theory_badge did; a test keeps the two lists equal).
+BADGE_TEXTS = [
+    QT_TRANSLATE_NOOP("PlotsPanel", "no gradient at the last step"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "vanishing: nothing reaches back past the last step"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "vanishing, measured %1/step"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "neither vanishing nor exploding, measured %1/step"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "exploding, measured %1/step"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "the bound guarantees vanishing: γσ_max = %1"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "the bound allows growth: γσ_max = %1"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "at the bound's boundary: γσ_max = %1"),
+    QT_TRANSLATE_NOOP("PlotsPanel", "measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)"),
+]
+
+
+def translate_badge(template: str) -> str:
+    """One of gradsim.core.theory.BADGE_TEXTS in the current language (``tr`` of theory_badge)."""
+    return QCoreApplication.translate("PlotsPanel", template)
 
 #: Legend entries of the live plots (English in gradsim.figures.plots / live_plots / core.theory).
 LEGEND_TEXTS = [

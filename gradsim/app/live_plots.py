@@ -20,12 +20,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QToolTip
 
 from gradsim.core.numbers import format_value
 from gradsim.figures import plots
-from gradsim.figures.layout import MAX_BAND
+from gradsim.figures.layout import MAX_BAND, elide_text
 from gradsim.figures.scale import exploded_rows
 from gradsim.core.history import DecimatingBuffer
 from gradsim.app.envelope import Envelope
@@ -47,6 +47,11 @@ def log10_finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y, dtype=np.float64)
     keep = np.isfinite(y) & (y > 0)
     return np.asarray(x, dtype=np.float64)[keep], np.log10(y[keep])
+
+
+def _label_text(label) -> str:
+    """A line label's text from its format (a hidden label's text item is not kept up to date)."""
+    return label.format.replace("{{", "{").replace("}}", "}")
 
 
 def _label_line(angle: int, color: str, position: float, anchors, style=Qt.PenStyle.SolidLine) -> pg.InfiniteLine:
@@ -119,6 +124,7 @@ class _LiveMixin:
         self._legend_update_size = self.legend.updateSize
         self.legend.updateSize = self._fit_legend
         self.plotItem.vb.sigResized.connect(lambda _vb: self._fit_legend())
+        self.plotItem.vb.sigResized.connect(lambda _vb: self._labels_back_if_resized())
 
     #: A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable).
     MIN_LEGEND_SCALE = 0.5
@@ -266,8 +272,46 @@ class _LiveMixin:
         item.setData(x, y)
 
     def reset_view(self) -> None:
-        """A new run: fit the ranges afresh."""
+        """A new run: fit the ranges afresh (and the lines' labels go back on their lines)."""
         self.ranger.reset()
+        for line in list(self.__dict__.get("_label_proxies", {})):
+            self._label_on_line(line)
+
+    def line_labels_blocked(self, lines: list) -> None:
+        """A line's label that covers data wherever it goes along its line (the baseline's
+        long text in a small plot) becomes a legend entry, drawn with the line's pen, until
+        the next run or a resize: the legend finds a free corner or head-room."""
+        proxies = self.__dict__.setdefault("_label_proxies", {})
+        for line, proxy in list(proxies.items()):  # a hidden line, a new text (language, value)
+            if not line.isVisible() or proxy.name() != _label_text(line.label):
+                self._label_on_line(line)
+        for line in lines:
+            if line in proxies:
+                continue
+            label = line.label
+            proxy = pg.PlotDataItem([], [], pen=line.pen, name=_label_text(label))
+            proxy.gradsim_reference = True
+            self.addItem(proxy)
+            proxies[line] = proxy
+            label.gradsim_in_legend = True
+            label.setVisible(False)
+            self._label_proxy_size = (self.plotItem.vb.width(), self.plotItem.vb.height())
+
+    def _labels_back_if_resized(self) -> None:
+        """Another size (not an axis a few pixels wider): the labels try their lines again."""
+        size = self.__dict__.get("_label_proxy_size")
+        vb = self.plotItem.vb
+        if size is not None and (abs(vb.width() - size[0]) > 0.1 * size[0]
+                                 or abs(vb.height() - size[1]) > 0.1 * size[1]):
+            for line in list(self.__dict__.get("_label_proxies", {})):
+                self._label_on_line(line)
+
+    def _label_on_line(self, line) -> None:
+        proxy = self.__dict__.get("_label_proxies", {}).pop(line, None)
+        if proxy is not None:
+            self.removeItem(proxy)
+        line.label.gradsim_in_legend = False
+        line.label.setVisible(True)
 
     def set_line_scale(self, scale: float) -> None:
         """Thicker lines (presentation mode)."""
@@ -506,12 +550,21 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
         self.badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.badge.hide()
         self._badge_kind = ""
+        self._badge_text = self._badge_tip = ""
+        self.viewport().installEventFilter(self)
+        # the view moves and narrows when an axis widens for its tick labels (while painting)
+        self.plotItem.vb.sigResized.connect(lambda _vb: self._place_badge() if self.badge.isVisible() else None)
 
     def set_badge(self, text: str, kind: str = "", tooltip: str = "") -> None:
         """Show ``text`` over the plot (empty: hide); ``kind`` picks the colour
-        (``vanishing``, ``explosion_possible``, ``boundary``, ``not_applicable``)."""
+        (``vanishing``, ``explosion_possible``, ``boundary``, ``not_applicable``).
+
+        The badge never runs past the plot: a text wider than the view wraps onto up to
+        :attr:`BADGE_MAX_LINES` lines, and beyond that is elided at a word or number
+        (:func:`~gradsim.figures.layout.elide_text`); the tooltip then starts with the whole text."""
         if not text:
             self.badge.hide()
+            self._badge_text = ""
             return
         colours = {"vanishing": "#1f4e99", "explosion_possible": "#b22222", "boundary": "#6a3d9a"}
         fg = colours.get(kind, "#444444")
@@ -519,13 +572,44 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
             self._badge_kind = kind
             self.badge.setStyleSheet(f"QLabel#theoryBadge {{ color: {fg}; background: rgba(255,255,255,215); "
                                      f"border: 1px solid {fg}; border-radius: 3px; padding: 1px 4px; }}")
-        if text != self.badge.text():
-            self.badge.setText(text)
-        self.badge.setToolTip(tooltip)
-        self.badge.adjustSize()
-        self._place_badge()
+        self._badge_text, self._badge_tip = text, tooltip
         self.badge.show()
+        self._place_badge()
         self.badge.raise_()
+
+    #: A badge wider than its plot wraps onto at most this many lines, then is elided.
+    BADGE_MAX_LINES = 3
+    #: … and takes at most this part of the view's height.
+    BADGE_MAX_HEIGHT = 0.45
+
+    def _fit_badge(self, room: int, room_h: int) -> None:
+        """Size the badge to its text within ``room`` × ``room_h`` pixels (see set_badge)."""
+        badge, full = self.badge, self._badge_text
+        badge.setWordWrap(False)
+        badge.setText(full)
+        hint = badge.sizeHint()
+        shown = full
+        if hint.width() > room:
+            badge.setWordWrap(True)
+            line = badge.fontMetrics().lineSpacing()
+            extra = hint.height() - line  # padding and border
+            limit = max(hint.height(), min(room_h, extra + self.BADGE_MAX_LINES * line))
+            if badge.heightForWidth(room) > limit:
+                lo, hi = 0, len(full)
+                while lo < hi:  # the longest elision that fits
+                    mid = (lo + hi + 1) // 2
+                    badge.setText(elide_text(full, mid))
+                    if badge.heightForWidth(room) <= limit and badge.minimumSizeHint().width() <= room:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                shown = elide_text(full, lo)
+                badge.setText(shown)
+            hint = badge.sizeHint()
+            width = min(room, max(badge.minimumSizeHint().width(), hint.width()))
+            hint.setWidth(width)
+            hint.setHeight(badge.heightForWidth(width))
+        badge.resize(hint)
 
     def legend_corners(self) -> tuple:
         """Any corner (sticky); the top ones below the badge, which spans most of a narrow
@@ -550,15 +634,44 @@ class LiveProfilePlot(_LiveMixin, plots.ProfilePlot):
         return [QRectF(QPointF(tl), QPointF(br)).normalized()]
 
     def _place_badge(self) -> None:
+        """The badge at the view's top-left corner, fitted to the view's width; the data
+        keep below it (a band the Ranger keeps free, as for the legend)."""
+        if not self.__dict__.get("_badge_text") or getattr(self, "plotItem", None) is None:
+            return  # no badge, or closed (PlotWidget.close drops the plot item)
         vb = self.plotItem.getViewBox()
-        r = self.mapFromScene(vb.sceneBoundingRect().topLeft())
-        self.badge.move(max(0, r.x() + 6), max(0, r.y() + 4))
+        r = self.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+        x, y = max(0, r.x() + 6), max(0, r.y() + 4)
+        right = min(r.right(), self.width() - 1) - 4
+        bottom = min(r.bottom(), self.height() - 1)
+        room, room_h = max(1, right - x), max(1, int(self.BADGE_MAX_HEIGHT * (bottom - y)))
+        if (self._badge_text, room, room_h, self.badge.font().key()) != self.__dict__.get("_badge_fitted"):
+            self._fit_badge(room, room_h)
+            self._badge_fitted = (self._badge_text, room, room_h, self.badge.font().key())
+        self.badge.move(x, y)
+        full, tip = self._badge_text, self._badge_tip
+        self.badge.setToolTip(tip if self.badge.text() == full else full + ("\n\n" + tip if tip else ""))
+        height = vb.height()
+        band = (self.badge.geometry().bottom() + 4 - r.y()) / height if height > 0 else 0.0
+        if band > self.ranger.top_band + 1e-3:  # refit only when the band grows
+            self.ranger.reserve_top(band, self._y_span)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(ev)
         badge = self.__dict__.get("badge")  # None while the base class is still being built
         if badge is not None and badge.isVisible():
             self._place_badge()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        """The badge lets the mouse through to the plot (pan, zoom): its tooltip (the whole
+        text when elided, the theory's detail) is shown from the view's tooltip event."""
+        badge = self.__dict__.get("badge")
+        if (event.type() == QEvent.Type.ToolTip and badge is not None and badge.isVisible()
+                and badge.toolTip() and obj is self.viewport()):
+            pos = self.viewport().mapTo(self, event.pos())
+            if badge.geometry().contains(pos):
+                QToolTip.showText(event.globalPos(), badge.toolTip(), badge)
+                return True
+        return super().eventFilter(obj, event)
 
     def update_data(self, profile: np.ndarray | None, bound: np.ndarray | None = None,
                     bound_name: str = "bound", title: str | None = None, *,
@@ -668,8 +781,15 @@ class LiveSeriesPlot(_LiveMixin, plots.SeriesPlot):
             # the label above the line, or below it when the line is the top of the plot
             # (1/γ = 4 over a σ_max of 1.5 was cut at the top edge)
             top = not spans or ref_y >= max(hi for _, hi in spans)
-            self._ref.label.anchors = [(0, 0), (0, 0)] if top else [(0, 1), (0, 1)]
-            self._ref.label.updatePosition()
+            label = self._ref.label
+            # along the line and above / below: where layout_legend found it free of the
+            # data (place_line_labels); here only the top case, at once
+            x = label.anchors[0][0]
+            if top:
+                label.anchors = [(x, 0), (x, 0)]
+            elif not getattr(label, "gradsim_placed", False):
+                label.anchors = [(x, 1), (x, 1)]
+            label.updatePosition()
             text = reference_label or f"{reference:g}"
             self._ref.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
         self._ref.setVisible(ok)
@@ -721,6 +841,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         else:
             title = (QCoreApplication.translate("LivePlots", "eig(W_hh) (layer %1), ρ = %2")
                      .replace("%2", value).replace("%1", str(layer + 1)))
+        self.title_fit.shorter = (f"ρ = {value}",)  # a narrow plot keeps the number, not the words
         set_title(self.plotItem, title, self.font_scale)
         r = max(1.0, rho if math.isfinite(rho) else 1.0)
         self._fit([np.array([-r, r])], [np.array([-r, r])])

@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget,
 )
 
-from gradsim.core.theory import GAMMA
-from gradsim.core.numbers import format_factor, format_value
-from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, MeasuredRate, Theory, measured_rate, theory_from_spectrum
+from gradsim.core.theory import (
+    GAMMA, MeasuredRate, Theory, measured_rate, profile_curves, theory_badge, theory_from_spectrum,
+)
 from gradsim.figures.run import HEATMAP_VIEW_TITLES, prediction_series
 from gradsim.app.live_plots import (
     LiveHeatmap, LiveLossPlot, LivePredictionPlot, LiveProfilePlot, LiveSeriesPlot, LiveSpectrumPlot,
 )
-from gradsim.app.i18n import translate_legends, translate_plot_text, translate_theory
+from gradsim.app.i18n import translate_badge, translate_legends, translate_plot_text, translate_theory
 from gradsim.app.pg_menus import retranslate_plot_menus
 from gradsim.app.presentation import relabel_plot
 from gradsim.app.session import Session
@@ -88,22 +88,37 @@ def short_param_name(name: str) -> str:
     return name
 
 
-def _thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """At most ~MAX_SERIES_POINTS points, keeping each bucket's lowest and highest value: a
-    fall of ρ or σ_max between two kept points is never skipped."""
-    n = len(steps)
+def _thin_index(n: int, values: np.ndarray) -> np.ndarray | None:
+    """Indices of at most ~MAX_SERIES_POINTS of ``values``' ``n`` points, keeping each bucket's
+    lowest and highest value (None: keep them all)."""
     k = max(1, math.ceil(n / MAX_SERIES_POINTS) * 2)
     if k <= 2 or n <= MAX_SERIES_POINTS:
-        return steps, values
+        return None
     m = n // k * k
     v = np.where(np.isfinite(values[:m]), values[:m], np.nan).reshape(-1, k)
     ok = ~np.isnan(v).all(axis=1)
     lo = np.nanargmin(np.where(np.isnan(v), np.inf, v), axis=1)
     hi = np.nanargmax(np.where(np.isnan(v), -np.inf, v), axis=1)
     base = np.arange(0, m, k)
-    idx = np.sort(np.concatenate([(base + lo)[ok], (base + hi)[ok], np.arange(m, n)]))
-    idx = np.unique(idx)
-    return steps[idx], values[idx]
+    return np.unique(np.concatenate([(base + lo)[ok], (base + hi)[ok], np.arange(m, n)]))
+
+
+def _thin(steps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most ~MAX_SERIES_POINTS points, keeping each bucket's lowest and highest value: a
+    fall of ρ or σ_max between two kept points is never skipped."""
+    idx = _thin_index(len(steps), values)
+    return (steps, values) if idx is None else (steps[idx], values[idx])
+
+
+def thin_together(steps: np.ndarray, *series: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_thin` for series drawn over the same steps: one set of points, each series'
+    lows and highs kept (thinned one by one, ρ and σ_max kept different points, and σ_max
+    was drawn over ρ's steps: a shape error once a run passed ~2000 iterations)."""
+    picks = [i for i in (_thin_index(len(steps), v) for v in series) if i is not None]
+    if not picks:
+        return (steps, *series)
+    idx = np.unique(np.concatenate(picks))
+    return (steps[idx], *(v[idx] for v in series))
 
 
 class PlotsPanel(QWidget):
@@ -429,40 +444,9 @@ class PlotsPanel(QWidget):
 
     def badge(self, theory: Theory | None, rate: MeasuredRate | None) -> tuple[str, str, str]:
         """``(text, kind, tooltip)`` of the theory badge: the measured regime first, then what
-        the bound allows. Red (``kind`` "explosion_possible") only when the measurement explodes."""
-        if rate is None:
-            measured, kind = self.tr("no gradient at the last step"), ""
-        elif rate.factor == 0:
-            measured, kind = self.tr("vanishing: nothing reaches back past the last step"), "vanishing"
-        else:
-            f = format_factor(rate.factor)
-            measured, kind = {
-                "vanishing": (self.tr("vanishing, measured %1/step"), "vanishing"),
-                "stable": (self.tr("neither vanishing nor exploding, measured %1/step"), "boundary"),
-                "exploding": (self.tr("exploding, measured %1/step"), "explosion_possible"),
-            }[rate.regime]
-            measured = measured.replace("%1", f)
-        tip = []
-        if theory is None:
-            bound = ""
-        elif theory.applies and theory.gamma_sigma is not None:
-            gs = format_value(theory.gamma_sigma, 3)
-            bound = {
-                "vanishing": self.tr("the bound guarantees vanishing: γσ_max = %1"),
-                "explosion_possible": self.tr("the bound allows growth: γσ_max = %1"),
-                "boundary": self.tr("at the bound's boundary: γσ_max = %1"),
-            }[theory.regime].replace("%1", gs)
-            tip.append(translate_theory(theory.detail))
-        else:
-            bound = translate_theory(theory.badge)
-            tip.append(translate_theory(theory.detail))
-        if rate is not None and rate.points > 1:
-            tip.insert(0, self.tr("measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)")
-                       .replace("%1", str(rate.t0)).replace("%2", str(rate.t1)).replace("%3", str(rate.points)))
-        text = measured + ("; " + bound if bound else "")
-        if theory is not None and theory.applies and self.view != "last":
-            text += "  " + translate_theory("(curves on the 'last' view)")
-        return text, kind, "\n".join(tip)
+        the bound allows. Red (``kind`` "explosion_possible") only when the measurement explodes.
+        Built by :func:`gradsim.core.theory.theory_badge`, as the replay's and a watched run's."""
+        return theory_badge(theory, rate, view=self.view, tr=translate_badge, tr_theory=translate_theory)
 
     def theory(self, snap, layer: int = 0) -> Theory | None:
         """Pascanu's bounds from the snapshot's spectrum of W_hh (None if they cannot be computed).
@@ -484,19 +468,9 @@ class PlotsPanel(QWidget):
         """(γλ₁)^(T−1−t) and ρ^(T−1−t) anchored at the measured last value, and the fitted
         measured rate, 'last' view only: the bound is on ‖∂L_T/∂h_t‖. Every number in the
         legend is the one the curve is drawn with (one formatter: 3.61·10⁴)."""
-        if self.view != "last" or len(prof) < 2:
+        if self.view != "last":
             return {}
-        curves: dict[str, np.ndarray] = {}
-        if theory is not None and theory.applies:
-            for k, v in theory.curves(float(prof[-1])).items():
-                if k == BOUND_LABEL and theory.gamma_sigma is not None:
-                    k = f"{BOUND_LABEL}, γλ₁ = {format_value(theory.gamma_sigma, 3)}"
-                elif k == RATE_LABEL and theory.spectral_radius is not None:
-                    k = f"{RATE_LABEL}, ρ = {format_value(theory.spectral_radius, 3)}"
-                curves[k] = v
-        if rate is not None and rate.points > 1 and math.isfinite(rate.log10_slope):
-            curves[f"measured rate, {format_factor(rate.factor)}/step"] = rate.line(len(prof))
-        return curves
+        return profile_curves(prof, theory, rate)
 
     def draw_sample(self) -> None:
         s = self.session
@@ -511,8 +485,7 @@ class PlotsPanel(QWidget):
         s = self.session
         steps, rho = s.history.scalar("spectral_radius")
         _, sigma = s.history.scalar("sigma_max")
-        st, r = _thin(steps, rho)
-        _, sg = _thin(steps, sigma)
+        st, r, sg = thin_together(steps, rho, sigma)
         gamma = _gamma(s.run_config)
         if gamma:
             ref, label = 1.0 / gamma, f"1/γ = {1.0 / gamma:g}"

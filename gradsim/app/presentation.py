@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from gradsim.figures import plots
+from gradsim.figures.layout import fit_axes_now
 
 __all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width",
            "relabel_plot", "PresentationView", "check_plot_names"]
@@ -117,6 +118,8 @@ def style_plot(widget, scale: float) -> None:
     if bar is not None:
         for side in ("left", "right"):
             _style_axis(bar.getAxis(side), scale)
+    for item in _plot_items(widget):
+        fit_axes_now(item)  # the larger tick labels get their room before the next paint
     if hasattr(widget, "set_line_scale"):
         widget.set_line_scale(LINE_SCALE if scale > 1 else 1.0)
 

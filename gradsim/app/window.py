@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings if settings is not None else open_settings()
         self.source = source  # file the config came from, if any
+        self._preset_levels: tuple[float, float] | None = None  # the heatmap levels a preset set
         self._started = time.monotonic()
         self._closing = False
         self._normal_font = QFont(self.font())
@@ -301,9 +302,25 @@ class MainWindow(QMainWindow):
             self._update_title()  # the preset menu shows the run's preset again
             return
         self.source = None
+        self.apply_preset_levels(name)
         self._update_title()
         self.show_message(self.tr("Preset %1: %2").replace("%2", i18n.preset_description(preset.description))
                           .replace("%1", name), 15000)
+
+    def apply_preset_levels(self, name: str | None) -> None:
+        """The heatmap's colour levels from preset ``name`` (its ``levels`` key): the vanishing
+        presets share one scale, the exploding ones another, so switching between them compares
+        like with like. Levels the user fixed himself are kept; levels a preset set give way to
+        the next preset's (or to following the data where it sets none)."""
+        from gradsim.content.presets import preset_levels
+
+        wanted = preset_levels(name)
+        current = self.plots.prefs()["levels"]
+        ours = current is None or (self._preset_levels is not None and tuple(current) == self._preset_levels)
+        if not ours:
+            return
+        self.plots.set_fixed_levels(wanted)
+        self._preset_levels = tuple(wanted) if wanted is not None else None
 
     def _dir(self) -> str:
         return str(self.settings.value("files/last_dir", str(Path.home())))
@@ -567,6 +584,7 @@ class MainWindow(QMainWindow):
             "splitters": {k: st.value(f"plots/splitter_{k}") for k in self.plots.splitters},
         })
         self.actions.set_speed(read_float(st, "run/delay", 0.0))
+        self.apply_preset_levels(self.session.preset)
 
     def save_settings(self) -> None:
         st = self.settings
@@ -576,6 +594,8 @@ class MainWindow(QMainWindow):
         prefs = self.lecture.user_prefs(self.plots.prefs())  # the user's, not an open lecture's
         st.setValue("plots/view", prefs["view"])
         lv = prefs["levels"]
+        if lv is not None and tuple(lv) == self._preset_levels:
+            lv = None  # a preset's levels come with the preset, not with the user's settings
         st.setValue("plots/levels", f"{lv[0]},{lv[1]}" if lv else "")
         for k, state in prefs["splitters"].items():
             st.setValue(f"plots/splitter_{k}", state)

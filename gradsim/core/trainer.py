@@ -207,8 +207,12 @@ class Trainer:
         sigma = self._sigma_tracker(w.cpu().numpy(), exact=fresh)
         if fresh:
             H = self._cfg.hidden_size
-            rho = max(float(torch.linalg.eigvals(b).abs().max()) for b in w.split(H, dim=0))
+            # ρ is the largest |λ| of exactly these eigenvalues, kept for the spectrum plot:
+            # its title and every snapshot's ρ are one computation (measured_eigenvalues)
+            ev = np.concatenate([torch.linalg.eigvals(b).cpu().numpy() for b in w.split(H, dim=0)])
+            rho = float(np.abs(ev).max())
             self._spectrum = (rho, sigma, self._step)
+            self._measured_eig = ev
         return self._spectrum[0], sigma, self._spectrum[2]
 
     def step(self) -> Snapshot:
@@ -306,6 +310,15 @@ class Trainer:
         w = self._net.layers[layer].weight_hh.detach().double().cpu()
         H = self._cfg.hidden_size
         return np.concatenate([torch.linalg.eigvals(b).numpy() for b in w.split(H, dim=0)])
+
+    def measured_eigenvalues(self) -> tuple[int, np.ndarray]:
+        """``(step, eigenvalues)`` of layer 0's W_hh as the newest spectrum measurement saw
+        them: the ones whose largest |λ| is the snapshots' ``spectral_radius`` (before
+        iteration ``step`` = their ``spectrum_step``). Before the first step: the current
+        weights, which the first step measures."""
+        if self._spectrum[2] < 0 or self.__dict__.get("_measured_eig") is None:
+            return self._step, self.eigenvalues(0)
+        return self._spectrum[2], self._measured_eig
 
     def gamma(self) -> float | None:
         """γ = sup |f′| of the current activation for the plain rnn cell, None for gated cells."""

@@ -20,8 +20,10 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
 
-__all__ = ["CORNERS", "data_segments", "hits", "place_legend", "FittedTitle", "elide_text"]
+__all__ = ["CORNERS", "data_segments", "hits", "place_legend", "FittedTitle", "elide_text", "fit_axes_now",
+           "keep_in_view", "place_line_labels"]
 
 #: Legend offsets of the four corners, in order of preference (pyqtgraph anchors a negative
 #: offset to the right / bottom edge).
@@ -231,6 +233,85 @@ def place_legend(vb: pg.ViewBox, legend: pg.LegendItem, *, prefer=None, obstacle
     return offset, top, scores[best] < 1_000_000
 
 
+def place_line_labels(vb: pg.ViewBox, positions=(0.02, 0.5, 0.98)) -> list[pg.InfiniteLine]:
+    """Move the label of each horizontal line in ``vb`` (a baseline, "1/γ = 1") to where it
+    covers no measurement: left, middle or right along the line, above or below it, inside
+    the view; where every place covers some, the one that covers the fewest.  A label over
+    the data hid the loss and the ρ curves at the start of a run.
+
+    Returns the lines whose label covers data wherever it goes (the caller may show the text
+    elsewhere: the live plots put it in the legend).  A label hidden for that reason
+    (``gradsim_in_legend``) is still placed and counted.
+    """
+    area = vb.rect()
+    blocked = []
+    for line in [it for it in vb.childGroup.childItems() if isinstance(it, pg.InfiniteLine)]:
+        label = getattr(line, "label", None)
+        if (not line.isVisible() or label is None or line.angle % 180 != 0
+                or not (label.isVisible() or getattr(label, "gradsim_in_legend", False))):
+            continue
+        points, seg_a, seg_b = data_segments(vb, skip=(line,), references=False)
+        current = (label.orthoPos, [tuple(a) for a in label.anchors])
+        best = None
+        for rank, (pos, above) in enumerate((p, a) for a in (True, False) for p in positions):
+            x = 0.0 if pos < 0.34 else 1.0 if pos > 0.66 else 0.5
+            anchors = [(x, 1.0), (x, 1.0)] if above else [(x, 0.0), (x, 0.0)]
+            label.orthoPos, label.anchors = pos, anchors
+            label.updatePosition()
+            rect = label.mapRectToItem(vb, label.boundingRect())
+            outside = not area.contains(rect)
+            score = (outside, hits(rect, points, seg_a, seg_b), (pos, anchors) != current, rank)
+            if best is None or score < best[0]:
+                best = (score, pos, anchors)
+        score, pos, anchors = best
+        label.orthoPos, label.anchors = pos, anchors
+        label.gradsim_placed = True
+        label.updatePosition()
+        if score[0] or score[1]:
+            blocked.append(line)
+    return blocked
+
+
+# --------------------------------------------------------------------------- axes
+def keep_in_view(item: pg.GraphicsWidget) -> None:
+    """Size the view's central item (a PlotItem) to the view again.
+
+    The view sets that geometry only when it is resized, and Qt grows a widget to a larger
+    minimum at once but never shrinks it back: a long title or wide tick labels met for a
+    moment (before :class:`FittedTitle` released their width) left the plot wider than its
+    widget, its right side cut (the eigenvalue title "ρ = 3.32·1", the axis's "50000")."""
+    for view in item.scene().views() if item.scene() is not None else ():
+        rect = getattr(view, "range", None)
+        if getattr(view, "centralWidget", None) is item and rect is not None and item.geometry() != rect:
+            item.setGeometry(rect)  # clamped by the minimum size, which is all it can be
+
+
+def fit_axes_now(item: pg.PlotItem, sides=("left", "bottom")) -> None:
+    """Give ``item``'s axes the room their current tick labels need, before the next paint.
+
+    pyqtgraph measures the tick labels while painting and widens the axis afterwards, in a
+    layout pass after that paint: the first frame after a range change (or a larger tick
+    font) drew the wider labels into the old width, under the axis label ("value" over
+    "1.5" in presentation mode, in every screenshot taken right after new data).  Here
+    the labels are measured as the paint will, and the layout is applied at once.
+    """
+    axes = [item.getAxis(side) for side in sides if side in item.axes]
+    axes = [ax for ax in axes if ax.isVisible() and ax.style["showValues"] and ax.width() > 0 and ax.height() > 0]
+    if not axes:
+        return
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        for ax in axes:
+            if ax.style["tickFont"] is not None:
+                painter.setFont(ax.style["tickFont"])
+            ax.generateDrawSpecs(painter)  # updates the axis's text room (_updateMaxTextSize)
+    finally:
+        painter.end()
+    item.layout.activate()
+    keep_in_view(item)
+
+
 # --------------------------------------------------------------------------- titles
 _NUMBER_CHAR = re.compile(r"[0-9.,·⁰¹²³⁴⁵⁶⁷⁸⁹⁻−eE+\-]")
 
@@ -262,12 +343,17 @@ class FittedTitle:
 
     def __init__(self, item: pg.PlotItem) -> None:
         self.item = item
+        #: Shorter forms of the title (the number alone: "ρ = 3.61·10⁴"), tried in order
+        #: before eliding: an elided "eig(W_hh), ρ…" hid the number the title is there for.
+        self.shorter: tuple[str, ...] = ()
         label = item.titleLabel
         self._set_text = label.setText
         label.setText = self._on_set_text
         self.shown = label.text  # what is drawn (elided or whole)
         item.vb.sigResized.connect(lambda _vb: self.fit())
         item.titleLabel.setMinimumWidth(0)
+        # the plot grown beyond its widget by a title met for a moment: back to the widget
+        item.geometryChanged.connect(lambda: keep_in_view(item))
 
     def _on_set_text(self, text, **args) -> None:
         self._set_text(text, **args)
@@ -300,7 +386,10 @@ class FittedTitle:
             scale = max(self.MIN_SCALE, room / width * 0.98)
             pts = points * scale
             width = self._width(text, pts)
-            if width > room and plain:
+            fitting = [t for t in self.shorter if self._width(t, pts) <= room]
+            if width > room and fitting:
+                shown = fitting[0]
+            elif width > room and plain:
                 lo, hi = 0, len(text)
                 while lo < hi:  # the longest elision that fits
                     mid = (lo + hi + 1) // 2

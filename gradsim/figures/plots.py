@@ -19,7 +19,7 @@ from PySide6.QtGui import QFont
 
 from gradsim.core.numbers import format_value
 from gradsim.core.truncation import chunk_starts
-from gradsim.figures.layout import FittedTitle, mark_reference, place_legend
+from gradsim.figures.layout import FittedTitle, fit_axes_now, mark_reference, place_legend, place_line_labels
 from gradsim.figures.scale import ZERO_INDEX, colour_indices, exploded_rows
 
 __all__ = ["HeatmapPlot", "LossPlot", "PredictionPlot", "ProfilePlot", "SeriesPlot", "SpectrumPlot"]
@@ -189,6 +189,7 @@ class _StyledPlot(pg.PlotWidget):
         vb = self.plotItem.vb
         vb.sigResized.connect(lambda _vb: self.schedule_legend())
         vb.sigRangeChanged.connect(lambda *_a: self.schedule_legend())
+        vb.sigRangeChanged.connect(lambda *_a: fit_axes_now(self.plotItem))
         self._set_log_y(log_y)
 
     def schedule_legend(self) -> None:
@@ -209,6 +210,7 @@ class _StyledPlot(pg.PlotWidget):
             return
         if getattr(vb, "_autoRangeNeedsUpdate", False) and any(vb.autoRangeEnabled()):
             vb.updateAutoRange()
+        self.line_labels_blocked(place_line_labels(vb))  # first: the legend keeps clear of them
         free = True
         for _ in range(3):  # a head-room change moves the data: check again
             _offset, top, free = place_legend(vb, self.legend, prefer=self.legend_preference,
@@ -217,6 +219,10 @@ class _StyledPlot(pg.PlotWidget):
                 break
         if not free:
             self.legend_blocked()
+
+    def line_labels_blocked(self, lines: list) -> None:
+        """These lines' labels cover data wherever they go (a figure: they stay where they
+        cover the least)."""
 
     def legend_blocked(self) -> None:
         """No corner is free and no head-room can be made (a small figure): a figure's
@@ -492,6 +498,7 @@ class HeatmapPlot(pg.GraphicsLayoutWidget):
         self.plot_item.addItem(self.exploded_marks)
         self.title_fit = FittedTitle(self.plot_item)
         self.plot_item.vb.sigResized.connect(lambda _vb: self.fit_bar_label())
+        self.plot_item.vb.sigRangeChanged.connect(lambda *_a: fit_axes_now(self.plot_item))
         self._tbptt_lines: list[pg.InfiniteLine] = []
         self._tbptt_key: tuple[int, int] | None = None
         self._set_titles(title)

@@ -60,30 +60,20 @@ def profile_bounds(cfg: RunConfig, snap: Snapshot | None, view: str = "last") ->
     """The curves drawn on a profile: (γλ₁)^(T−1−t) and ρ^(T−1−t), anchored at the measured
     last value, from the snapshot's σ_max and ρ (plain rnn only: the bound is on
     ‖∂L_T/∂h_t‖), and the fitted measured rate (any cell); only on the ``last`` view."""
-    from gradsim.core.numbers import format_factor, format_value
-    from gradsim.core.theory import BOUND_LABEL, RATE_LABEL, measured_rate, theory_from_spectrum
+    from gradsim.core.theory import measured_rate, profile_curves, theory_from_spectrum
 
     if snap is None or view != "last":
         return {}
     prof = np.asarray(snap.views[view][0], dtype=np.float64)
-    if len(prof) < 2 or not (np.isfinite(prof[-1]) and prof[-1] > 0):
+    if len(prof) < 2:
         return {}
     try:
         theory = theory_from_spectrum(snap.sigma_max, snap.spectral_radius, cfg.activation, len(prof),
                                       cell=cfg.cell, residual=cfg.residual, norm=cfg.norm,
                                       num_layers=cfg.num_layers)
     except ValueError:
-        return {}
-    curves = {}
-    if theory.applies:
-        names = {BOUND_LABEL: f"{BOUND_LABEL}, γλ₁ = {format_value(theory.gamma_sigma, 3)}",
-                 RATE_LABEL: f"{RATE_LABEL}, ρ = {format_value(theory.spectral_radius, 3)}"}
-        curves = {names.get(k, k): v for k, v in theory.curves(float(prof[-1])).items()}
-    # the measured per-step rate beside the bound (any cell: it is a measurement)
-    rate = measured_rate(prof, tbptt=cfg.tbptt)
-    if rate is not None and rate.points > 1 and np.isfinite(rate.log10_slope):
-        curves[f"measured rate, {format_factor(rate.factor)}/step"] = rate.line(len(prof))
-    return curves
+        theory = None
+    return profile_curves(prof, theory, measured_rate(prof, tbptt=cfg.tbptt))
 
 
 def _spectral_reference(cfg: RunConfig) -> tuple[float, str]:
@@ -112,8 +102,9 @@ def render_run_figures(
     Parameters
     ----------
     eigenvalues : np.ndarray, optional
-        Eigenvalues of layer 0's W_hh at the end of the run (``RunResult.eigenvalues``);
-        without them the spectrum figure says so.
+        Eigenvalues of layer 0's W_hh from the run's last spectrum measurement
+        (``RunResult.eigenvalues``: the title's ρ is then the last snapshot's, as in the ρ / σ_max
+        figure); without them the spectrum figure says so.
     view : str
         The heatmap's and profile's per-step view.
     levels : tuple of float, optional

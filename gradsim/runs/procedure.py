@@ -88,8 +88,9 @@ def new_histories(cfg: RunConfig, steps: int) -> list[History]:
 class RunResult:
     """What one headless run leaves: its histories (one per layer), newest snapshot and summary.
 
-    ``eigenvalues`` (of layer 0's W_hh) and ``rollout`` (the sine task's free-running
-    prediction, else None) are taken from the final weights. ``interrupted_at`` is the
+    ``eigenvalues`` are layer 0's W_hh's as the last spectrum measurement saw them (their
+    largest |λ| is the last snapshot's ρ); ``rollout`` (the sine task's free-running
+    prediction, else None) is taken from the final weights. ``interrupted_at`` is the
     number of steps done when Ctrl-C stopped a run started with ``stop_on_interrupt``
     (None for a run that went to the end).
     """
@@ -208,7 +209,7 @@ def _finish(result: RunResult, trainer: Any, loop_seconds: float, t_wall: float,
     )
     if result.interrupted_at is not None:
         result.summary["interrupted_at"] = result.interrupted_at
-    result.eigenvalues = trainer.eigenvalues()
+    result.eigenvalues = trainer.measured_eigenvalues()[1]  # those of the last snapshot's ρ
     result.rollout = trainer.rollout()
 
 

@@ -209,72 +209,72 @@
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="88"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="210"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="211"/>
         <source>&amp;Compare runs…</source>
         <translation>对比运行(&amp;C)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="89"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="211"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="212"/>
         <source>Train the current run (A) and a variant (B) in lockstep, side by side</source>
         <translation>同步训练当前运行 (A) 与一个变体 (B),并排显示</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="90"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="212"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="213"/>
         <source>The &amp;cliff (Pascanu 2013)</source>
         <translation>悬崖(&amp;C)(Pascanu 2013)</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="91"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="213"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="214"/>
         <source>Gradient descent on a one-unit RNN&apos;s error surface, with and without clipping</source>
         <translation>单单元 RNN 误差曲面上的梯度下降,对比有无梯度裁剪</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="93"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="214"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="215"/>
         <source>&amp;Sweep…</source>
         <translation>扫描(&amp;S)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="94"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="215"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="216"/>
         <source>Open a sweep folder: its phase diagram; a click loads that run</source>
         <translation>打开一个扫描文件夹：显示其相图；点击某个格子即载入该次训练</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="95"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="216"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="217"/>
         <source>&amp;Animation (GIF/MP4)…</source>
         <translation>动画(&amp;A)(GIF/MP4)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="96"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="217"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="218"/>
         <source>The heatmap, loss and profile evolving over this run</source>
         <translation>热力图、损失和梯度剖面在本次运行中的演变</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="97"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="218"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="219"/>
         <source>&amp;Report (HTML/PDF)…</source>
         <translation>报告(&amp;R)(HTML/PDF)…</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="98"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="219"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="220"/>
         <source>One file with the config, every plot, the summary numbers, the versions</source>
         <translation>一个文件,包含配置、所有图表、汇总数值和版本信息</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/analysis_actions.py" line="127"/>
-        <location filename="../../gradsim/app/analysis_actions.py" line="225"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="226"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/analysis_actions.py" line="170"/>
+        <location filename="../../gradsim/app/analysis_actions.py" line="171"/>
         <source>Cannot compare</source>
         <translation>无法对比</translation>
     </message>
@@ -306,17 +306,17 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../gradsim/app/window.py" line="72"/>
+        <location filename="../../gradsim/app/window.py" line="73"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="73"/>
+        <location filename="../../gradsim/app/window.py" line="74"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="74"/>
+        <location filename="../../gradsim/app/window.py" line="75"/>
         <source>Hide this message</source>
         <translation>隐藏此消息</translation>
     </message>
@@ -471,37 +471,37 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="88"/>
+        <location filename="../../gradsim/app/compare_window.py" line="96"/>
         <source>Compare runs</source>
         <translation>对比运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="92"/>
+        <location filename="../../gradsim/app/compare_window.py" line="100"/>
         <source>Run A is the current configuration. Run B is A with the changes below; both train from the same seed on the same data batches, in lockstep.</source>
         <translation>运行 A 使用当前配置。运行 B 是在 A 的基础上做下面的改动;两者使用相同的随机种子和相同的数据批次,同步训练。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="99"/>
+        <location filename="../../gradsim/app/compare_window.py" line="107"/>
         <source>key=value pairs, separated by commas, e.g. clip=norm, clip_threshold=0.5</source>
         <translation>key=value 形式,用逗号分隔,例如 clip=norm, clip_threshold=0.5</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="101"/>
+        <location filename="../../gradsim/app/compare_window.py" line="109"/>
         <source>(examples)</source>
         <translation>(示例)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="108"/>
+        <location filename="../../gradsim/app/compare_window.py" line="116"/>
         <source>B = A with:</source>
         <translation>B = A 加上:</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="112"/>
+        <location filename="../../gradsim/app/compare_window.py" line="120"/>
         <source>Iterations to train both runs</source>
         <translation>两个运行各训练的迭代次数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="113"/>
+        <location filename="../../gradsim/app/compare_window.py" line="121"/>
         <source>Iterations:</source>
         <translation>迭代次数:</translation>
     </message>
@@ -509,100 +509,105 @@
 <context>
     <name>CompareWindow</name>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="73"/>
+        <location filename="../../gradsim/app/compare_window.py" line="81"/>
         <source>give at least one change for run B, e.g. clip=norm</source>
         <extracomment>Figure redraw interval (ms): the loss plot is rebuilt on every redraw. Ready-made B changes offered in the dialog (the user may type any).</extracomment>
         <translation>请为运行 B 至少给出一项改动,例如 clip=norm</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="223"/>
+        <location filename="../../gradsim/app/compare_window.py" line="235"/>
         <source>gradsim — compare runs</source>
-        <extracomment>``process`` (a child process, the default) or ``thread`` (a thread of this process: no start-up cost, but slow beside the GUI; for tests), as $GRADSIM_BACKEND says.</extracomment>
+        <extracomment>The colour levels fixed up front (log10 low, high), or None: a range that only grows. The levels both heatmaps were last drawn with. ``process`` (a child process, the default) or ``thread`` (a thread of this process: no start-up cost, but slow beside the GUI; for tests), as $GRADSIM_BACKEND says.</extracomment>
         <translation>gradsim — 对比运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="414"/>
+        <location filename="../../gradsim/app/compare_window.py" line="433"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="224"/>
+        <location filename="../../gradsim/app/compare_window.py" line="236"/>
         <source>Export figure…</source>
         <translation>导出图表…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="325"/>
+        <location filename="../../gradsim/app/compare_window.py" line="337"/>
         <source>Comparison stopped</source>
         <translation>对比已停止</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="227"/>
+        <location filename="../../gradsim/app/compare_window.py" line="239"/>
         <source>Training loss (same seed, same data batches)</source>
         <translation>训练损失(相同随机种子、相同数据批次)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="226"/>
-        <location filename="../../gradsim/app/compare_window.py" line="230"/>
+        <location filename="../../gradsim/app/compare_window.py" line="238"/>
+        <location filename="../../gradsim/app/compare_window.py" line="242"/>
         <source>iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="226"/>
+        <location filename="../../gradsim/app/compare_window.py" line="238"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="230"/>
+        <location filename="../../gradsim/app/compare_window.py" line="242"/>
         <source>time step t</source>
         <translation>时间步 t</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="396"/>
+        <location filename="../../gradsim/app/compare_window.py" line="409"/>
         <source>{run} diverged at step {step}</source>
         <translation>{run} 在第 {step} 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="402"/>
+        <location filename="../../gradsim/app/compare_window.py" line="416"/>
         <source>A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})</source>
         <translation>A/B 对比 — {a}  vs  {b}   (统一色标:log10 {lo:.1f} … {hi:.1f})</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="407"/>
+        <location filename="../../gradsim/app/compare_window.py" line="420"/>
+        <source>; {percent} of the values lie beyond it, drawn in its end colours</source>
+        <translation>；{percent} 的数值超出此范围，以两端的颜色绘制</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="426"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="407"/>
+        <location filename="../../gradsim/app/compare_window.py" line="426"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="408"/>
+        <location filename="../../gradsim/app/compare_window.py" line="427"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="408"/>
+        <location filename="../../gradsim/app/compare_window.py" line="427"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="412"/>
+        <location filename="../../gradsim/app/compare_window.py" line="431"/>
         <source>iteration {a} of {n} (A) / {b} (B): {state}</source>
         <translation>迭代 {a}/{n} (A) / {b} (B):{state}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="414"/>
+        <location filename="../../gradsim/app/compare_window.py" line="433"/>
         <source>Play</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="452"/>
+        <location filename="../../gradsim/app/compare_window.py" line="471"/>
         <source>Export comparison figure</source>
         <translation>导出对比图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="477"/>
+        <location filename="../../gradsim/app/compare_window.py" line="496"/>
         <source>the comparison process ended unexpectedly</source>
         <translation>对比进程意外结束</translation>
     </message>
@@ -702,17 +707,17 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="61"/>
+        <location filename="../../gradsim/app/dialogs.py" line="62"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="89"/>
+        <location filename="../../gradsim/app/dialogs.py" line="90"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="91"/>
+        <location filename="../../gradsim/app/dialogs.py" line="92"/>
         <source>The app keeps running; details below.</source>
         <translation>程序仍在运行;详情见下方。</translation>
     </message>
@@ -720,107 +725,107 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="282"/>
+        <location filename="../../gradsim/app/i18n.py" line="380"/>
         <source>Permission denied</source>
         <translation>权限不足</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="283"/>
+        <location filename="../../gradsim/app/i18n.py" line="381"/>
         <source>No such file or directory</source>
         <translation>文件或文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="284"/>
+        <location filename="../../gradsim/app/i18n.py" line="382"/>
         <source>Is a directory</source>
         <translation>这是一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="285"/>
+        <location filename="../../gradsim/app/i18n.py" line="383"/>
         <source>Not a directory</source>
         <translation>路径中有一项不是文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="286"/>
+        <location filename="../../gradsim/app/i18n.py" line="384"/>
         <source>No space left on device</source>
         <translation>磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="287"/>
+        <location filename="../../gradsim/app/i18n.py" line="385"/>
         <source>Read-only file system</source>
         <translation>文件系统只读</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="288"/>
+        <location filename="../../gradsim/app/i18n.py" line="386"/>
         <source>File name too long</source>
         <translation>文件名过长</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="289"/>
+        <location filename="../../gradsim/app/i18n.py" line="387"/>
         <source>Disk quota exceeded</source>
         <translation>超出磁盘配额</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="290"/>
+        <location filename="../../gradsim/app/i18n.py" line="388"/>
         <source>File exists</source>
         <translation>文件已存在</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="291"/>
+        <location filename="../../gradsim/app/i18n.py" line="389"/>
         <source>Operation not permitted</source>
         <translation>不允许此操作</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="292"/>
+        <location filename="../../gradsim/app/i18n.py" line="390"/>
         <source>Input/output error</source>
         <translation>输入/输出错误</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="293"/>
+        <location filename="../../gradsim/app/i18n.py" line="391"/>
         <source>is a folder</source>
         <translation>这是一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="294"/>
+        <location filename="../../gradsim/app/i18n.py" line="392"/>
         <source>no frames</source>
         <translation>没有帧</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="295"/>
+        <location filename="../../gradsim/app/i18n.py" line="393"/>
         <source>Qt could not open the output for painting</source>
         <translation>Qt 无法打开输出文件进行绘制</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="296"/>
+        <location filename="../../gradsim/app/i18n.py" line="394"/>
         <source>Qt could not open the PDF for painting</source>
         <translation>Qt 无法打开 PDF 进行绘制</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="297"/>
+        <location filename="../../gradsim/app/i18n.py" line="395"/>
         <source>Qt failed to write the PNG</source>
         <translation>Qt 写入 PNG 失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="298"/>
+        <location filename="../../gradsim/app/i18n.py" line="396"/>
         <source>Qt wrote an empty file</source>
         <translation>Qt 写出了空文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="299"/>
+        <location filename="../../gradsim/app/i18n.py" line="397"/>
         <source>Qt wrote an empty PDF</source>
         <translation>Qt 写出了空的 PDF</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="300"/>
+        <location filename="../../gradsim/app/i18n.py" line="398"/>
         <source>the encoder wrote an empty file</source>
         <translation>编码器写出了空文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="301"/>
+        <location filename="../../gradsim/app/i18n.py" line="399"/>
         <source>no steps (add at least one [[step]] table)</source>
         <translation>没有步骤(请至少添加一个 [[step]] 表)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="302"/>
+        <location filename="../../gradsim/app/i18n.py" line="400"/>
         <source>must be a table ([[step]])</source>
         <translation>必须是一个表([[step]])</translation>
     </message>
@@ -850,52 +855,52 @@
         <translation>配置文件 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="275"/>
+        <location filename="../../gradsim/app/i18n.py" line="373"/>
         <source>cannot export figure to %1: %2</source>
         <translation>无法将图表导出到 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="274"/>
+        <location filename="../../gradsim/app/i18n.py" line="372"/>
         <source>cannot write animation %1: %2</source>
         <translation>无法写入动画 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="265"/>
+        <location filename="../../gradsim/app/i18n.py" line="269"/>
         <source>device = &apos;cuda&apos;: CUDA is not available on this machine (use cpu or auto)</source>
         <translation>device = &apos;cuda&apos;:这台机器上没有可用的 CUDA(请使用 cpu 或 auto)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="267"/>
+        <location filename="../../gradsim/app/i18n.py" line="365"/>
         <source>A/B comparison: field %1 must match, because both runs train on the same seed and data batches (A: %2; B: %3)</source>
         <translation>A/B 对比:字段 %1 必须相同,因为两次运行使用相同的随机种子和数据批次(A:%2;B:%3)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="269"/>
+        <location filename="../../gradsim/app/i18n.py" line="367"/>
         <source>A/B comparison: fields %1 must match, because both runs train on the same seed and data batches (A: %2; B: %3)</source>
         <translation>A/B 对比:字段 %1 必须相同,因为两次运行使用相同的随机种子和数据批次(A:%2;B:%3)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="273"/>
+        <location filename="../../gradsim/app/i18n.py" line="371"/>
         <source>cannot write report %1: %2</source>
         <translation>无法写入报告 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="276"/>
+        <location filename="../../gradsim/app/i18n.py" line="374"/>
         <source>cannot write to output folder %1: %2</source>
         <translation>无法写入输出文件夹 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="272"/>
+        <location filename="../../gradsim/app/i18n.py" line="370"/>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="277"/>
+        <location filename="../../gradsim/app/i18n.py" line="375"/>
         <source>unknown format %1; use %2</source>
         <translation>未知格式 %1;请使用 %2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="278"/>
+        <location filename="../../gradsim/app/i18n.py" line="376"/>
         <source>ffmpeg could not start (%1)</source>
         <translation>ffmpeg 无法启动(%1)</translation>
     </message>
@@ -1196,12 +1201,457 @@
         <translation>字段 &apos;hide&apos;:未知控件 %1(已知:%2)</translation>
     </message>
     <message>
+        <location filename="../../gradsim/app/i18n.py" line="264"/>
+        <source>field &apos;plots&apos; must be a list of plot names (%1), not %2</source>
+        <translation>字段 &apos;plots&apos; 必须是图名称的列表(%1),而不是 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="265"/>
+        <source>field &apos;plots&apos;: unknown plot %1 (known: %2)</source>
+        <translation>字段 &apos;plots&apos;:未知的图 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="266"/>
+        <source>field &apos;levels&apos; = %1: must be [low, high], log10 of the gradient norm, finite, low &lt; high, from %2 to %3 (or &quot;data&quot;: follow the data)</source>
+        <translation>字段 &apos;levels&apos; = %1:必须是 [low, high],即梯度范数的 log10,为有限数,low &lt; high,范围 %2 到 %3(或 &quot;data&quot;:跟随数据)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="271"/>
+        <source>the shipped sample</source>
+        <translation>随附的示例数据</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="272"/>
+        <source>csv_path = %1: UTF-16 text, not UTF-8 (save the CSV as UTF-8)</source>
+        <translation>csv_path = %1:这是 UTF-16 文本,不是 UTF-8(请将 CSV 另存为 UTF-8)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="273"/>
+        <source>csv_path = %1: line %2 holds a NUL byte: a binary file, not CSV text (save the CSV as UTF-8 text)</source>
+        <translation>csv_path = %1:第 %2 行含有 NUL 字节:这是二进制文件,不是 CSV 文本(请将 CSV 另存为 UTF-8 文本)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="275"/>
+        <source>csv_path = %1: the file has no rows</source>
+        <translation>csv_path = %1:文件中没有任何行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="276"/>
+        <source>csv_target = %1: name one column</source>
+        <translation>csv_target = %1:只能指定一列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="277"/>
+        <source>csv_horizon = 0: the target %1 is also an input, so predicting it at the same row is copying it (use csv_horizon ≥ 1, or a target that is not an input)</source>
+        <translation>csv_horizon = 0:目标 %1 也是输入,在同一行预测它等于照抄(请使用 csv_horizon ≥ 1,或选择不是输入的目标列)</translation>
+    </message>
+    <message>
         <location filename="../../gradsim/app/i18n.py" line="279"/>
+        <source>csv_path = %1: %2 has %3 data rows; seq_len = %4 with csv_horizon = %5 needs at least %6 (lower seq_len or use a longer series)</source>
+        <translation>csv_path = %1:%2 只有 %3 行数据;seq_len = %4 且 csv_horizon = %5 时至少需要 %6 行(请减小 seq_len 或使用更长的序列)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="281"/>
+        <source>csv_path = %1: no such file</source>
+        <translation>csv_path = %1:文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="282"/>
+        <source>csv_path = %1: is a folder, not a CSV file</source>
+        <translation>csv_path = %1:这是一个文件夹,不是 CSV 文件</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="283"/>
+        <source>csv_path = %1: cannot read it: %2</source>
+        <translation>csv_path = %1:无法读取:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="284"/>
+        <source>csv_path = %1: not a regular file (a named pipe or a device is not read)</source>
+        <translation>csv_path = %1:不是普通文件(不读取命名管道或设备)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="285"/>
+        <source>csv_path = %1: larger than %2, the most the csv task reads</source>
+        <translation>csv_path = %1:文件大于 %2,超出 csv 任务可读取的上限</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="286"/>
+        <source>csv_path = %1: line %2 is not UTF-8 text (save the CSV as UTF-8)</source>
+        <translation>csv_path = %1:第 %2 行不是 UTF-8 文本(请将 CSV 另存为 UTF-8)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="287"/>
+        <source>csv_path = %1: line %2 is not valid CSV: %3</source>
+        <translation>csv_path = %1:第 %2 行不是有效的 CSV:%3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="288"/>
+        <source>csv_path = %1: %2 has a header row and no data rows</source>
+        <translation>csv_path = %1:%2 只有表头行,没有数据行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="289"/>
+        <source>csv_path = %1: line %2 has %3 fields, the header %4</source>
+        <translation>csv_path = %1:第 %2 行有 %3 个字段,而表头有 %4 个</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="290"/>
+        <source>%1 = %2: column %3 of %4 is not numeric (%5)</source>
+        <translation>%1 = %2:%4 的列 %3 不是数值列(%5)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="291"/>
+        <source>csv_path = %1: %2 has no numeric column</source>
+        <translation>csv_path = %1:%2 中没有数值列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="292"/>
+        <source>csv_columns = %1: no input column</source>
+        <translation>csv_columns = %1:没有输入列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="293"/>
+        <source>%1 = %2: no column %3 in %4 (columns: %5)</source>
+        <translation>%1 = %2:%4 中没有列 %3(现有列:%5)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="294"/>
+        <source>csv_path = %1: line %2 has a cell longer than %3 characters</source>
+        <translation>csv_path = %1:第 %2 行有一个单元格超过 %3 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="295"/>
+        <source>line %1 has %2</source>
+        <translation>第 %1 行为 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="296"/>
+        <source>line %1 has %2, not a finite number</source>
+        <translation>第 %1 行为 %2,不是有限数值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="297"/>
+        <source>csv_path = %1: line %2 has %3 fields, more than the %4 columns the csv task reads</source>
+        <translation>csv_path = %1:第 %2 行有 %3 个字段,超过 csv 任务可读取的 %4 列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="298"/>
+        <source>line %1 has an empty cell</source>
+        <translation>第 %1 行有空单元格</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="299"/>
+        <source>csv_path = %1: column %2 of %3 mixes numbers with other cells (%4); fix the file, or choose the input columns with csv_columns</source>
+        <translation>csv_path = %1:%3 的列 %2 中数值与其他内容混杂(%4);请修正文件,或用 csv_columns 指定输入列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="302"/>
+        <source>[axes] %1: the range has %2 values, more than %3</source>
+        <translation>[axes] %1:该范围有 %2 个值,超过上限 %3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="303"/>
+        <source>[axes] seed: give the seeds with `seeds = N` or `seeds = [...]` at the top level</source>
+        <translation>[axes] seed:请在顶层用 `seeds = N` 或 `seeds = [...]` 指定随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="304"/>
+        <source>[base]: give preset or config, not both</source>
+        <translation>[base]:请给出 preset 或 config,不能同时给出</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="305"/>
+        <source>[base] seed: give the seeds with `seeds = N` or `seeds = [...]` at the top level</source>
+        <translation>[base] seed:请在顶层用 `seeds = N` 或 `seeds = [...]` 指定随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="306"/>
+        <source>[axes]: give at least one axis, e.g. init_gain = { log = [0.25, 4.0], num = 9 }</source>
+        <translation>[axes]:请至少给出一个轴,例如 init_gain = { log = [0.25, 4.0], num = 9 }</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="307"/>
+        <source>--x and --y are both %1: give two different axes</source>
+        <translation>--x 和 --y 都是 %1:请给出两个不同的轴</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="308"/>
+        <source>--metric %1: unknown (known: %2)</source>
+        <translation>--metric %1:未知指标(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="309"/>
+        <source>[axes] %1: %2 = %3: must be two numbers [a, b]</source>
+        <translation>[axes] %1:%2 = %3:必须是两个数 [a, b]</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="310"/>
+        <source>[axes] %1: unknown field (known: %2)</source>
+        <translation>[axes] %1:未知字段(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="311"/>
+        <source>[axes] %1: no values</source>
+        <translation>[axes] %1:没有任何取值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="312"/>
+        <source>unknown keys %1 (known: %2)</source>
+        <translation>未知键 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="313"/>
+        <source>[base]: %1</source>
+        <translation>[base]:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="314"/>
+        <source>steps = %1: must be an integer from 1 to %2</source>
+        <translation>steps = %1:必须是 1 到 %2 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="315"/>
+        <source>the grid has %1 runs (points × seeds), more than %2</source>
+        <translation>该网格有 %1 次运行(网格点 × 种子数),超过上限 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="316"/>
+        <source>[metrics]: unknown key %1 (known: reach_fraction, learned_below, tail)</source>
+        <translation>[metrics]:未知键 %1(已知:reach_fraction、learned_below、tail)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="317"/>
+        <source>[plot]: unknown key %1 (known: metric, x, y)</source>
+        <translation>[plot]:未知键 %1(已知:metric、x、y)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="318"/>
+        <source>[plot] metric = %1: unknown (known: %2)</source>
+        <translation>[plot] metric = %1:未知指标(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="319"/>
+        <source>grid file %1: %2</source>
+        <translation>网格文件 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="320"/>
+        <source>cannot read sweep table %1: %2</source>
+        <translation>无法读取扫描结果表 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="321"/>
+        <source>--%1 %2: not an axis of this sweep (axes: %3)</source>
+        <translation>--%1 %2:不是此次扫描的轴(现有轴:%3)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="322"/>
+        <source>[axes] %1: %2 = %3: both ends must be finite numbers</source>
+        <translation>[axes] %1:%2 = %3:两端都必须是有限数值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="323"/>
+        <source>[axes] %1: %2 values, more than %3</source>
+        <translation>[axes] %1:有 %2 个值,超过上限 %3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="324"/>
+        <source>[axes] %1 = %2: give a list of values or a range table</source>
+        <translation>[axes] %1 = %2:请给出取值列表或范围表</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="325"/>
+        <source>unknown key %1 (known: %2)</source>
+        <translation>未知键 %1(已知:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="326"/>
+        <source>%1 = %2: must be a table ([%1])</source>
+        <translation>%1 = %2:必须是一个表([%1])</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="327"/>
+        <source>[base] %1 = %2: must be a name (a non-empty string)</source>
+        <translation>[base] %1 = %2:必须是一个名称(非空字符串)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="328"/>
+        <source>seeds = %1: must be an integer from 1 to %2 or a list of seeds</source>
+        <translation>seeds = %1:必须是 1 到 %2 之间的整数,或随机种子列表</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="329"/>
+        <source>seeds = %1: must be an integer ≥ 1 or a list of seeds (integers from 0 to %2)</source>
+        <translation>seeds = %1:必须是 ≥ 1 的整数,或随机种子列表(0 到 %2 之间的整数)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="330"/>
+        <source>[plot] %1 = %2: not an axis of this grid (axes: %3)</source>
+        <translation>[plot] %1 = %2:不是此网格的轴(现有轴:%3)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="331"/>
+        <source>grid %1: no such file or shipped grid (shipped: %2)</source>
+        <translation>网格 %1:没有这个文件,也没有这个随附网格(随附网格:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="332"/>
+        <source>shipped grid %1: %2</source>
+        <translation>随附网格 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="333"/>
+        <source>--scheduler: Dask is not installed (pip install &apos;gradsim[cluster]&apos;)</source>
+        <translation>--scheduler:未安装 Dask(pip install &apos;gradsim[cluster]&apos;)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="334"/>
+        <source>[metrics] %1 = %2: must be a number &gt; 0 and ≤ 1</source>
+        <translation>[metrics] %1 = %2:必须是 &gt; 0 且 ≤ 1 的数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="335"/>
+        <source>[axes] %1: a range needs a numeric field; give a list of values</source>
+        <translation>[axes] %1:范围只适用于数值字段;请给出取值列表</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="336"/>
+        <source>cannot connect to the Dask scheduler %1: %2</source>
+        <translation>无法连接 Dask 调度器 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="337"/>
+        <source>[axes] %1: num = %2: must be an integer ≥ 1</source>
+        <translation>[axes] %1:num = %2:必须是 ≥ 1 的整数</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="338"/>
+        <source>[axes] %1: log = [%2, %3]: both ends must be &gt; 0</source>
+        <translation>[axes] %1:log = [%2, %3]:两端都必须 &gt; 0</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="339"/>
+        <source>[axes] %1: a range is { log = [a, b], num = n }, { lin = [a, b], num = n } or { range = [a, b], step = s }; got keys %2</source>
+        <translation>[axes] %1:范围的写法是 { log = [a, b], num = n }、{ lin = [a, b], num = n } 或 { range = [a, b], step = s };实际的键为 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="341"/>
+        <source>grid point %1, seed=%2: %3</source>
+        <translation>网格点 %1,seed=%2:%3</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="342"/>
+        <source>[axes] %1: step = %2: must be &gt; 0</source>
+        <translation>[axes] %1:step = %2:必须 &gt; 0</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="343"/>
+        <source>sweep manifest %1: %2 is missing or malformed</source>
+        <translation>扫描清单 %1:%2 缺失或格式错误</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="344"/>
+        <source>%1 is not a folder (a sweep folder is written by `gradsim sweep`)</source>
+        <translation>%1 不是文件夹(扫描文件夹由 `gradsim sweep` 写出)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="345"/>
+        <source>sweep %1: a phase diagram needs two axes, this sweep has %2</source>
+        <translation>扫描 %1:相图需要两个轴,此次扫描只有 %2 个</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="346"/>
+        <source>sweep folder %1: no such folder</source>
+        <translation>扫描文件夹 %1:没有这个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="347"/>
+        <source>cannot read sweep folder %1: %2</source>
+        <translation>无法读取扫描文件夹 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="348"/>
+        <source>%1 is not a sweep folder (no sweep.json; make one with `gradsim sweep`)</source>
+        <translation>%1 不是扫描文件夹(没有 sweep.json;请用 `gradsim sweep` 生成)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="349"/>
+        <source>cannot read sweep manifest %1: %2</source>
+        <translation>无法读取扫描清单 %1:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="350"/>
+        <source>sweep manifest %1 is not valid JSON: %2</source>
+        <translation>扫描清单 %1 不是有效的 JSON:%2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="351"/>
+        <source>sweep table %1: no column %2</source>
+        <translation>扫描结果表 %1:没有列 %2</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="352"/>
+        <source>larger than 64 MiB</source>
+        <translation>大于 64 MiB</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="353"/>
+        <source>larger than 16 MiB</source>
+        <translation>大于 16 MiB</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="354"/>
+        <source>too large</source>
+        <translation>文件过大</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="355"/>
+        <source>UTF-16 text; save the file as UTF-8</source>
+        <translation>是 UTF-16 文本；请将文件另存为 UTF-8</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="356"/>
+        <source>arrays or objects nested too deeply</source>
+        <translation>数组或对象嵌套过深</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="357"/>
+        <source>[overrides] %1: name an axis and one of its values, e.g. &quot;cell=lstm&quot; (axes: %2)</source>
+        <translation>[overrides] %1:请写出一个轴及其一个取值,例如 &quot;cell=lstm&quot;(现有轴:%2)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="358"/>
+        <source>[overrides] %1: %2 is not a value of axis %3 (values: %4)</source>
+        <translation>[overrides] %1:%2 不是轴 %3 的取值(取值:%4)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="359"/>
+        <source>[overrides] %1 = %2: must be a table of fields, e.g. { lr = 0.1 }</source>
+        <translation>[overrides] %1 = %2:必须是字段表,例如 { lr = 0.1 }</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="360"/>
+        <source>[overrides] %1: %2: unknown field (known: %3)</source>
+        <translation>[overrides] %1:%2:未知字段(已知:%3)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="361"/>
+        <source>[overrides] %1: %2 is an axis or the seed; an override sets other fields</source>
+        <translation>[overrides] %1:%2 是轴或随机种子;覆盖项只能设置其他字段</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="363"/>
+        <source>cannot build the model: %1</source>
+        <translation>无法构建模型:%1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="377"/>
         <source>ffmpeg stopped (%1)</source>
         <translation>ffmpeg 意外停止（%1）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="280"/>
+        <location filename="../../gradsim/app/i18n.py" line="378"/>
         <source>the encoder wrote an incomplete file</source>
         <translation>编码器写出的文件不完整</translation>
     </message>
@@ -1209,60 +1659,60 @@
 <context>
     <name>ExportMedia</name>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="42"/>
+        <location filename="../../gradsim/app/export_media.py" line="57"/>
         <source>Nothing to export yet</source>
         <extracomment>Frames of an animation exported from the app: ~5 s at 12 fps, a few seconds to render.</extracomment>
         <translation>还没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="43"/>
+        <location filename="../../gradsim/app/export_media.py" line="58"/>
         <source>This run has no iterations yet: press Play (or Step) first.</source>
         <translation>本次运行还没有迭代:请先按“运行”(或“单步”)。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="57"/>
+        <location filename="../../gradsim/app/export_media.py" line="72"/>
         <source>Export animation</source>
         <translation>导出动画</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="64"/>
-        <location filename="../../gradsim/app/export_media.py" line="87"/>
-        <location filename="../../gradsim/app/export_media.py" line="127"/>
+        <location filename="../../gradsim/app/export_media.py" line="79"/>
+        <location filename="../../gradsim/app/export_media.py" line="102"/>
+        <location filename="../../gradsim/app/export_media.py" line="142"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="69"/>
+        <location filename="../../gradsim/app/export_media.py" line="84"/>
         <source>Rendering the animation…</source>
         <translation>正在渲染动画…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="70"/>
+        <location filename="../../gradsim/app/export_media.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="95"/>
+        <location filename="../../gradsim/app/export_media.py" line="110"/>
         <source>Animation export cancelled</source>
         <translation>动画导出已取消</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="78"/>
+        <location filename="../../gradsim/app/export_media.py" line="93"/>
         <source>Encoding…</source>
         <translation>正在编码…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="99"/>
+        <location filename="../../gradsim/app/export_media.py" line="114"/>
         <source>Exported {path} ({n} frames)</source>
         <translation>已导出 {path}({n} 帧)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="113"/>
+        <location filename="../../gradsim/app/export_media.py" line="128"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/export_media.py" line="131"/>
+        <location filename="../../gradsim/app/export_media.py" line="146"/>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
@@ -1323,54 +1773,54 @@
 <context>
     <name>Figures</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="42"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
         <source>Loss</source>
         <extracomment>Figure name -&gt; menu title (Export menu, file names). English here (file names, logs); shown through :func:`figure_title`.</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="43"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
         <source>Gradient heatmap</source>
         <translation>梯度热力图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="47"/>
         <source>Current profile</source>
         <translation>当前梯度剖面</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="48"/>
         <source>Spectrum (eigenvalues)</source>
         <translation>谱(特征值)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="47"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="49"/>
         <source>ρ and σ_max</source>
         <translation>ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="48"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="50"/>
         <source>Per-parameter gradient norms</source>
         <translation>各参数的梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="53"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="55"/>
         <source>‖δ_t‖ = ‖∂L/∂h_t‖ (total error signal)</source>
         <extracomment>gradsim.figures.HEATMAP_VIEW_TITLES (Qt-free core) for lupdate; a test keeps them equal.</extracomment>
         <translation>‖δ_t‖ = ‖∂L/∂h_t‖ (总误差信号)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="54"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="56"/>
         <source>‖∂L_T/∂h_t‖ (last step&apos;s loss only)</source>
         <translation>‖∂L_T/∂h_t‖ (仅最后一步的损失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="55"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="57"/>
         <source>‖step t&apos;s term of ∂L/∂W_hh‖</source>
         <translation>‖∂L/∂W_hh 中第 t 步的项‖</translation>
     </message>
@@ -1679,169 +2129,180 @@
 <context>
     <name>LecturePanel</name>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="182"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="199"/>
         <source>◀ Previous</source>
-        <extracomment>Seconds between two evaluations of the step&apos;s live claims (placeholders, expectations). Controls classroom mode hides when no lecture is open: the ones a class never needs. The UI language changed (the controller retranslates its menu and dock). Returns ``(history, last snapshot, config)`` of the run on screen for the shown step, or None while that run has not started (the controller sets it).</extracomment>
+        <extracomment>Seconds between two evaluations of the step&apos;s live claims (placeholders, expectations). Controls classroom mode hides when no lecture is open: the ones a class never needs. The colour levels (log10 low, high) if fixed, else None; and the level fields&apos; values. The UI language changed (the controller retranslates its menu and dock). Returns ``(history, last snapshot, config)`` of the run on screen for the shown step, or None while that run has not started (the controller sets it).</extracomment>
         <translation>◀ 上一步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="183"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="200"/>
         <source>Next ▶</source>
         <translation>下一步 ▶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="184"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="201"/>
         <source>Previous step (Ctrl+Left / PgUp)</source>
         <translation>上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="185"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="202"/>
         <source>Next step (Ctrl+Right / PgDown)</source>
         <translation>下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="187"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="204"/>
         <source>Open the shipped lecture</source>
         <translation>打开自带讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="190"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="207"/>
         <source>No lecture open</source>
         <translation>没有打开的讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="192"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="209"/>
         <source>Lecture → Open the shipped lecture, or open a lecture file.</source>
         <translation>讲课 → 打开自带讲稿,或打开一个讲稿文件。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="206"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="223"/>
         <source>Step {k} / {n}: {title}</source>
         <translation>第 {k} / {n} 步:{title}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="244"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="261"/>
         <source>Look at: {what}</source>
         <translation>请观察:{what}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="246"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="263"/>
         <source>(trains to iteration {n}, then pauses; every number above is measured on this run)</source>
         <translation>（训练到第 {n} 次迭代后暂停；上面的每个数字都是本次运行实测的）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="255"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="272"/>
         <source>Claims on this run:</source>
         <translation>本次运行上的论断：</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="274"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="291"/>
         <source>(at iteration {n})</source>
         <translation>（在第 {n} 次迭代）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="276"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="293"/>
         <source>(by iteration {n})</source>
         <translation>（不晚于第 {n} 次迭代）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="283"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="300"/>
         <source>not measured yet</source>
         <translation>尚未测得</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="285"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="302"/>
         <source>measured {value} at iteration {n}</source>
         <translation>第 {n} 次迭代实测 {value}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="369"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="390"/>
         <source>Open the &amp;shipped lecture</source>
+        <extracomment>The user&apos;s choices from before the open lecture (None: no lecture open).</extracomment>
         <translation>打开自带讲稿(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="370"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="391"/>
         <source>Step through vanishing → clipping → LSTM and each seed&apos;s claim</source>
         <translation>逐步讲解 梯度消失 → 梯度裁剪 → LSTM,以及每篇原文的论断</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="372"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="393"/>
         <source>&amp;Open lecture file…</source>
         <translation>打开讲稿文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="373"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="394"/>
         <source>Load your own lecture script (TOML), validated first</source>
         <translation>载入你自己的讲稿 (TOML),先校验再使用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="374"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="395"/>
+        <source>&amp;Close lecture</source>
+        <translation>关闭讲稿(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="396"/>
+        <source>Leave the lecture: the speed, language, colour levels, presentation plots and hidden controls from before it come back (Ctrl+W)</source>
+        <translation>退出讲稿:恢复打开讲稿之前的速度、语言、色标、演示模式的图和隐藏的控件(Ctrl+W)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/lecture_panel.py" line="399"/>
         <source>&amp;Next step</source>
         <translation>下一步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="375"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="400"/>
         <source>Next lecture step (Ctrl+Right / PgDown)</source>
         <translation>讲稿的下一步 (Ctrl+Right / PgDown)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="376"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="401"/>
         <source>&amp;Previous step</source>
         <translation>上一步(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="377"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="402"/>
         <source>Previous lecture step (Ctrl+Left / PgUp)</source>
         <translation>讲稿的上一步 (Ctrl+Left / PgUp)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="378"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="403"/>
         <source>&amp;Classroom mode</source>
         <translation>课堂模式(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="379"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="404"/>
         <source>Hide the controls the lecture does not need</source>
         <translation>隐藏讲稿用不到的控件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="380"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="405"/>
         <source>Lecture</source>
         <translation>讲课</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="381"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="406"/>
         <source>Show lecture &amp;panel</source>
         <translation>显示讲稿面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="382"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="407"/>
         <source>&amp;Lecture</source>
         <translation>讲课(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="394"/>
-        <location filename="../../gradsim/app/lecture_panel.py" line="417"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="420"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="443"/>
         <source>Cannot open lecture</source>
         <translation>无法打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="395"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="421"/>
         <source>No lecture is shipped with this install.</source>
         <translation>此安装没有附带讲稿。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="402"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="428"/>
         <source>Open lecture</source>
         <translation>打开讲稿</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="403"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="429"/>
         <source>Lecture (*.toml);;All (*)</source>
         <translation>讲稿 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/lecture_panel.py" line="466"/>
+        <location filename="../../gradsim/app/lecture_panel.py" line="506"/>
         <source>Lecture step {k} / {n}: {title}</source>
         <translation>讲稿第 {k} / {n} 步:{title}</translation>
     </message>
@@ -1849,103 +2310,103 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="323"/>
+        <location filename="../../gradsim/app/i18n.py" line="440"/>
         <source>loss</source>
         <extracomment>Legend entries of the live plots (English in gradsim.figures.plots / live_plots / core.theory).</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="324"/>
+        <location filename="../../gradsim/app/i18n.py" line="441"/>
         <source>gradient clipped</source>
         <translation>已裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="325"/>
+        <location filename="../../gradsim/app/i18n.py" line="442"/>
         <source>this iteration</source>
         <translation>本次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="326"/>
+        <location filename="../../gradsim/app/i18n.py" line="443"/>
         <source>prediction</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="327"/>
+        <location filename="../../gradsim/app/i18n.py" line="444"/>
         <source>target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="328"/>
+        <location filename="../../gradsim/app/i18n.py" line="445"/>
         <source>free-running roll-out</source>
         <translation>自由递推输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="329"/>
+        <location filename="../../gradsim/app/i18n.py" line="446"/>
         <source>spectral radius ρ</source>
         <translation>谱半径 ρ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="330"/>
+        <location filename="../../gradsim/app/i18n.py" line="447"/>
         <source>(γλ₁)^(T−1−t) bound</source>
         <translation>(γλ₁)^(T−1−t) 上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="331"/>
+        <location filename="../../gradsim/app/i18n.py" line="448"/>
         <source>ρ^(T−1−t) (eigenvalue rate)</source>
         <translation>ρ^(T−1−t)(特征值速率)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="332"/>
+        <location filename="../../gradsim/app/i18n.py" line="449"/>
         <source>measured rate</source>
         <translation>实测衰减率</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="333"/>
+        <location filename="../../gradsim/app/i18n.py" line="450"/>
         <source>bound</source>
         <translation>上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="335"/>
+        <location filename="../../gradsim/app/i18n.py" line="452"/>
         <source>norm γ</source>
         <translation>归一化 γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="336"/>
+        <location filename="../../gradsim/app/i18n.py" line="453"/>
         <source>norm β</source>
         <translation>归一化 β</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="338"/>
+        <location filename="../../gradsim/app/i18n.py" line="455"/>
         <source>no clipping</source>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="339"/>
+        <location filename="../../gradsim/app/i18n.py" line="456"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="340"/>
+        <location filename="../../gradsim/app/i18n.py" line="457"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="341"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>start</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="409"/>
+        <location filename="../../gradsim/app/i18n.py" line="526"/>
         <source>%1: thrown to w = %2, b = %3</source>
         <translation>%1:被甩到 w = %2, b = %3</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="412"/>
+        <location filename="../../gradsim/app/i18n.py" line="529"/>
         <source>%1 (layer %2)</source>
         <translation>%1(第 %2 层)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="415"/>
+        <location filename="../../gradsim/app/i18n.py" line="532"/>
         <source>readout %1</source>
         <translation>读出层 %1</translation>
     </message>
@@ -1953,19 +2414,19 @@
 <context>
     <name>LivePlots</name>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="312"/>
+        <location filename="../../gradsim/app/live_plots.py" line="348"/>
         <source>diverged at step %1</source>
         <extracomment>Smooth curves up to this many points get a wide antialiased pen. The legend is re-placed at most ~4 times a second while data arrive. A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable). False: the plot keeps its legend hidden (its title says what the points are). &quot;top&quot;: the legend keeps its top corner and the Ranger keeps a band free above the data (live data move every frame; a legend moving to whichever corner is free at the moment chases them); &quot;any&quot;: it moves to a free corner when its own is hit.</extracomment>
         <translation>在第 %1 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="720"/>
+        <location filename="../../gradsim/app/live_plots.py" line="832"/>
         <source>eig(W_hh), ρ = %1</source>
-        <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile. The profile&apos;s shape is steady and its bounds leave through the top: any free corner.</extracomment>
+        <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile. The profile&apos;s shape is steady and its bounds leave through the top: any free corner. A badge wider than its plot wraps onto at most this many lines, then is elided. … and takes at most this part of the view&apos;s height.</extracomment>
         <translation>W_hh 的特征值, ρ = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="722"/>
+        <location filename="../../gradsim/app/live_plots.py" line="834"/>
         <source>eig(W_hh) (layer %1), ρ = %2</source>
         <translation>W_hh 的特征值(第 %1 层), ρ = %2</translation>
     </message>
@@ -1973,167 +2434,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gradsim/app/window.py" line="189"/>
+        <location filename="../../gradsim/app/window.py" line="195"/>
         <source>iteration %1</source>
         <translation>迭代 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="191"/>
+        <location filename="../../gradsim/app/window.py" line="197"/>
         <source>%1 steps/s</source>
         <translation>%1 步/秒</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="195"/>
+        <location filename="../../gradsim/app/window.py" line="201"/>
         <source>%1 s/step</source>
         <translation>%1 秒/步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="201"/>
+        <location filename="../../gradsim/app/window.py" line="207"/>
         <source>loss %1</source>
         <translation>损失 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="216"/>
+        <location filename="../../gradsim/app/window.py" line="222"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="216"/>
+        <location filename="../../gradsim/app/window.py" line="222"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="216"/>
+        <location filename="../../gradsim/app/window.py" line="222"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="217"/>
+        <location filename="../../gradsim/app/window.py" line="223"/>
         <source>diverged</source>
         <translation>已发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="217"/>
+        <location filename="../../gradsim/app/window.py" line="223"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="222"/>
+        <location filename="../../gradsim/app/window.py" line="228"/>
         <source>Diverged at step %1: the loss or gradient became non-finite and training paused. The plots keep the finite history. Lower the learning rate or clip the gradient and press Play, or press Reset (R).</source>
         <translation>在第 %1 步发散:损失或梯度变为非有限值(inf/NaN),训练已暂停。图表保留发散前的有限历史。请降低学习率或启用梯度裁剪后按“运行”,或按“重置”(R)。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="234"/>
+        <location filename="../../gradsim/app/window.py" line="240"/>
         <source>Error: %1 — training paused.</source>
         <translation>错误:%1 — 训练已暂停。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="235"/>
+        <location filename="../../gradsim/app/window.py" line="241"/>
         <source>Error: %1</source>
         <translation>错误:%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="238"/>
+        <location filename="../../gradsim/app/window.py" line="244"/>
+        <source>Not started: %1. The current run is unchanged.</source>
+        <translation>未启动：%1。当前运行保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/window.py" line="252"/>
         <source>Error details</source>
         <translation>错误详情</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="266"/>
+        <location filename="../../gradsim/app/window.py" line="288"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="271"/>
+        <location filename="../../gradsim/app/window.py" line="293"/>
         <source> (modified)</source>
         <translation>(已修改)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="281"/>
+        <location filename="../../gradsim/app/window.py" line="305"/>
         <source>Preset %1: %2</source>
         <translation>预设 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="290"/>
+        <location filename="../../gradsim/app/window.py" line="315"/>
         <source>Open configuration</source>
         <translation>打开配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="291"/>
+        <location filename="../../gradsim/app/window.py" line="316"/>
         <source>TOML (*.toml);;All (*)</source>
         <translation>TOML (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="296"/>
-        <location filename="../../gradsim/app/window.py" line="301"/>
-        <location filename="../../gradsim/app/window.py" line="304"/>
+        <location filename="../../gradsim/app/window.py" line="321"/>
+        <location filename="../../gradsim/app/window.py" line="326"/>
+        <location filename="../../gradsim/app/window.py" line="329"/>
         <source>Cannot open configuration</source>
         <translation>无法打开配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="305"/>
+        <location filename="../../gradsim/app/window.py" line="330"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="316"/>
+        <location filename="../../gradsim/app/window.py" line="342"/>
         <source>Loaded %1</source>
         <translation>已载入 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="327"/>
+        <location filename="../../gradsim/app/window.py" line="353"/>
         <source>%1 is not a regular file (a named pipe, a device or a folder): choose a TOML file</source>
         <translation>%1 不是普通文件（而是命名管道、设备或文件夹）：请选择一个 TOML 文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="340"/>
+        <location filename="../../gradsim/app/window.py" line="366"/>
         <source>Save configuration</source>
         <translation>保存配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="346"/>
+        <location filename="../../gradsim/app/window.py" line="372"/>
         <source>Cannot save configuration</source>
         <translation>无法保存配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="349"/>
+        <location filename="../../gradsim/app/window.py" line="375"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="360"/>
+        <location filename="../../gradsim/app/window.py" line="386"/>
         <source>Export %1</source>
         <translation>导出%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="367"/>
-        <location filename="../../gradsim/app/window.py" line="380"/>
-        <location filename="../../gradsim/app/window.py" line="395"/>
+        <location filename="../../gradsim/app/window.py" line="393"/>
+        <location filename="../../gradsim/app/window.py" line="406"/>
+        <location filename="../../gradsim/app/window.py" line="421"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="369"/>
-        <location filename="../../gradsim/app/window.py" line="382"/>
+        <location filename="../../gradsim/app/window.py" line="395"/>
+        <location filename="../../gradsim/app/window.py" line="408"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="373"/>
+        <location filename="../../gradsim/app/window.py" line="399"/>
         <source>Export %1 data</source>
         <translation>导出%1数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="387"/>
+        <location filename="../../gradsim/app/window.py" line="413"/>
         <source>Export everything to folder</source>
         <translation>全部导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="399"/>
+        <location filename="../../gradsim/app/window.py" line="425"/>
         <source>Exported %1 files to %2</source>
         <translation>已导出 %1 个文件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="517"/>
+        <location filename="../../gradsim/app/window.py" line="540"/>
         <source>gradsim %1: watch vanishing and exploding gradients of recurrent networks while they train.
 
 Training backend: %2.</source>
@@ -2142,7 +2608,7 @@ Training backend: %2.</source>
 训练后端:%2。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="520"/>
+        <location filename="../../gradsim/app/window.py" line="543"/>
         <source>About gradsim</source>
         <translation>关于 gradsim</translation>
     </message>
@@ -2189,47 +2655,47 @@ Training backend: %2.</source>
 <context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="451"/>
+        <location filename="../../gradsim/app/i18n.py" line="568"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="452"/>
+        <location filename="../../gradsim/app/i18n.py" line="569"/>
         <source>predict 0 (MSE 0.5)</source>
         <translation>恒预测 0 (MSE 0.5)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="453"/>
+        <location filename="../../gradsim/app/i18n.py" line="570"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="454"/>
+        <location filename="../../gradsim/app/i18n.py" line="571"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="572"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="456"/>
+        <location filename="../../gradsim/app/i18n.py" line="573"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="457"/>
+        <location filename="../../gradsim/app/i18n.py" line="574"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="470"/>
+        <location filename="../../gradsim/app/i18n.py" line="587"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="472"/>
+        <location filename="../../gradsim/app/i18n.py" line="589"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
     </message>
@@ -2237,172 +2703,173 @@ Training backend: %2.</source>
 <context>
     <name>PlotsPanel</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="128"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="250"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="145"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
         <source>ρ and σ_max of W_hh</source>
         <translation>W_hh 的 ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="128"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="247"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="250"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="145"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="264"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="129"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="251"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="146"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="268"/>
         <source>Gradient norms</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="226"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="243"/>
         <source>heatmap view</source>
         <translation>热力图视图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="227"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="244"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="228"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="245"/>
         <source>colour levels</source>
         <translation>色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="229"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="231"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="248"/>
         <source>Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step&apos;s loss only ‖∂L_T/∂h_t‖, or step t&apos;s contribution to ∂L/∂W_hh</source>
         <translation>显示哪一种逐步梯度(见 DOMAIN.md):总量 ‖δ_t‖、仅最后一步损失的 ‖∂L_T/∂h_t‖,或第 t 步对 ∂L/∂W_hh 的贡献</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="235"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="252"/>
         <source>Layer of the stacked network</source>
         <translation>堆叠网络中的层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="237"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="313"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="254"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="336"/>
         <source>layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="238"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="255"/>
         <source>follow data</source>
         <translation>跟随数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="239"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="256"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="241"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="258"/>
         <source>Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too</source>
         <translation>色阶:跟随数据(取整数量级)或固定;拖动色条也会固定色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="242"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="259"/>
         <source>exact 0</source>
         <translation>恰好为 0</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="243"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="260"/>
         <source>lowest colour: 10^ (log10 units)</source>
         <translation>最低颜色:10^(log10 单位)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="244"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="261"/>
         <source>highest colour: 10^ (log10 units)</source>
         <translation>最高颜色:10^(log10 单位)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="248"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="250"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="251"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="265"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="268"/>
         <source>iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="247"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="248"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="249"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="264"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="265"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
         <source>time step t</source>
         <translation>时间步 t</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="249"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
         <source>gradient norm</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="401"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="421"/>
         <source> — layer %1</source>
         <translation> — 第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="413"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="433"/>
         <source>Newest profile (%1)</source>
         <translation>最新梯度剖面(%1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="431"/>
+        <location filename="../../gradsim/app/i18n.py" line="422"/>
         <source>no gradient at the last step</source>
+        <extracomment>gradsim.core.theory.BADGE_TEXTS, for lupdate (context &quot;PlotsPanel&quot;: the live panel built them itself before the core&apos;s theory_badge did; a test keeps the two lists equal).</extracomment>
         <translation>最后一步没有梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="433"/>
+        <location filename="../../gradsim/app/i18n.py" line="423"/>
         <source>vanishing: nothing reaches back past the last step</source>
         <translation>梯度消失：没有任何梯度传回到最后一步之前</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="437"/>
+        <location filename="../../gradsim/app/i18n.py" line="424"/>
         <source>vanishing, measured %1/step</source>
         <translation>梯度消失，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="438"/>
+        <location filename="../../gradsim/app/i18n.py" line="425"/>
         <source>neither vanishing nor exploding, measured %1/step</source>
         <translation>既不消失也不爆炸，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="439"/>
+        <location filename="../../gradsim/app/i18n.py" line="426"/>
         <source>exploding, measured %1/step</source>
         <translation>梯度爆炸，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="448"/>
+        <location filename="../../gradsim/app/i18n.py" line="427"/>
         <source>the bound guarantees vanishing: γσ_max = %1</source>
         <translation>上界保证消失：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="449"/>
+        <location filename="../../gradsim/app/i18n.py" line="428"/>
         <source>the bound allows growth: γσ_max = %1</source>
         <translation>上界允许增长：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="450"/>
+        <location filename="../../gradsim/app/i18n.py" line="429"/>
         <source>at the bound&apos;s boundary: γσ_max = %1</source>
         <translation>处于上界的临界点：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="457"/>
+        <location filename="../../gradsim/app/i18n.py" line="430"/>
         <source>measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)</source>
         <translation>实测值：在 t = %1…%2（%3 步）上拟合的 log‖∂L_T/∂h_t‖ 斜率</translation>
     </message>
@@ -2544,17 +3011,17 @@ Training backend: %2.</source>
         <translation>没有 config.toml：预测和理论界需要它</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="766"/>
+        <location filename="../../gradsim/app/replay.py" line="763"/>
         <source>Open run folder</source>
         <translation>打开运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="775"/>
+        <location filename="../../gradsim/app/replay.py" line="772"/>
         <source>Cannot open run</source>
         <translation>无法打开运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="785"/>
+        <location filename="../../gradsim/app/replay.py" line="782"/>
         <source>Replaying %1</source>
         <translation>正在回放 %1</translation>
     </message>
@@ -2562,42 +3029,37 @@ Training backend: %2.</source>
 <context>
     <name>ReplayPlots</name>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="276"/>
-        <source>layer %1</source>
-        <translation>第 %1 层</translation>
-    </message>
-    <message>
-        <location filename="../../gradsim/app/replay.py" line="297"/>
+        <location filename="../../gradsim/app/replay.py" line="293"/>
         <source> — layer %1</source>
         <translation> — 第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="307"/>
+        <location filename="../../gradsim/app/replay.py" line="305"/>
         <source>Profile at iteration %1 (%2)</source>
         <translation>第 %1 次迭代的剖面（%2）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="311"/>
+        <location filename="../../gradsim/app/replay.py" line="309"/>
         <source>no gradient rows yet</source>
         <translation>还没有梯度行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="318"/>
+        <location filename="../../gradsim/app/replay.py" line="319"/>
         <source>no config.toml: no theory bound (the cell and activation are unknown)</source>
         <translation>没有 config.toml：无理论界（单元类型和激活函数未知）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="342"/>
+        <location filename="../../gradsim/app/replay.py" line="339"/>
         <source>predictions: not in this run folder (no config.toml)</source>
         <translation>预测：此运行文件夹中没有（无 config.toml）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="344"/>
+        <location filename="../../gradsim/app/replay.py" line="341"/>
         <source>predictions: not recorded per iteration (predictions.png shows the last one)</source>
         <translation>预测：未按迭代记录（predictions.png 显示最后一次）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="381"/>
+        <location filename="../../gradsim/app/replay.py" line="378"/>
         <source>eig(W_hh): not in run folders; ρ = %1</source>
         <translation>eig(W_hh)：运行文件夹中没有；ρ = %1</translation>
     </message>
@@ -2605,43 +3067,43 @@ Training backend: %2.</source>
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="588"/>
+        <location filename="../../gradsim/app/replay.py" line="585"/>
         <source>gradsim — replay: %1</source>
         <extracomment>The folder was read (a new record is shown).</extracomment>
         <translation>gradsim — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="621"/>
+        <location filename="../../gradsim/app/replay.py" line="618"/>
         <source>Reading the run failed: %1</source>
         <translation>读取运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="645"/>
+        <location filename="../../gradsim/app/replay.py" line="642"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="650"/>
+        <location filename="../../gradsim/app/replay.py" line="647"/>
         <source>%1, %2 (%3 layer(s), H = %4), T = %5</source>
         <translation>%1，%2（%3 层，H = %4），T = %5</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="656"/>
+        <location filename="../../gradsim/app/replay.py" line="653"/>
         <source>user model: %1</source>
         <translation>用户模型：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="658"/>
+        <location filename="../../gradsim/app/replay.py" line="655"/>
         <source>%1 iterations per heatmap row</source>
         <translation>热图每行 %1 次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="660"/>
+        <location filename="../../gradsim/app/replay.py" line="657"/>
         <source>gradients up to iteration %1</source>
         <translation>梯度记录到第 %1 次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="663"/>
+        <location filename="../../gradsim/app/replay.py" line="660"/>
         <source>following</source>
         <translation>跟随中</translation>
     </message>
@@ -3210,13 +3672,13 @@ Training backend: %2.</source>
 <context>
     <name>Session</name>
     <message>
-        <location filename="../../gradsim/app/session.py" line="347"/>
+        <location filename="../../gradsim/app/session.py" line="387"/>
         <source>Paused at iteration %1, as the lecture step asks; Play goes on.</source>
-        <extracomment>Rows of the GUI-side history (per layer): the heatmap&apos;s height in rows. The desired config changed (edit, preset, file): controls refresh. Fields whose new values wait for Reset (tuple of names). A (re)built run: histories were replaced. Carries the RunInfo. Reset was asked for: the histories are empty already (the RunInfo follows with runStarted). New snapshots arrived (views redraw on their own timer, from the newest data). Divergence banner: the step, or None when cleared. A readable error (message, traceback); training is paused. Short human notice for the status bar.</extracomment>
+        <extracomment>Rows of the GUI-side history (per layer): the heatmap&apos;s height in rows. Rows of the first layer&apos;s scalar series (History&apos;s default), for the memory check. The desired config changed (edit, preset, file): controls refresh. Fields whose new values wait for Reset (tuple of names). A (re)built run: histories were replaced. Carries the RunInfo. Reset was asked for: the histories are empty already (the RunInfo follows with runStarted). New snapshots arrived (views redraw on their own timer, from the newest data). Divergence banner: the step, or None when cleared. A readable error (message, traceback); training is paused. Short human notice for the status bar. A config was refused before the worker saw it (it cannot fit in memory); carries the ConfigError (the window translates it). Nothing changed.</extracomment>
         <translation>按讲稿这一步的设定,在第 %1 次迭代暂停;按“运行”继续。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/session.py" line="357"/>
+        <location filename="../../gradsim/app/session.py" line="397"/>
         <source>applies on reset: %1</source>
         <translation>重置后生效:%1</translation>
     </message>
@@ -3266,16 +3728,21 @@ Training backend: %2.</source>
     </message>
     <message>
         <location filename="../../gradsim/app/dialogs.py" line="29"/>
+        <source>close the lecture (your speed, language and colour levels come back)</source>
+        <translation>关闭讲稿(恢复你自己的速度、语言和色标)</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/dialogs.py" line="30"/>
         <source>apply a typed value (Esc restores it)</source>
         <translation>应用输入的值(Esc 恢复原值)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="30"/>
+        <location filename="../../gradsim/app/dialogs.py" line="31"/>
         <source>this list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/dialogs.py" line="31"/>
+        <location filename="../../gradsim/app/dialogs.py" line="32"/>
         <source>quit</source>
         <translation>退出</translation>
     </message>
@@ -3283,92 +3750,97 @@ Training backend: %2.</source>
 <context>
     <name>SweepWindow</name>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="54"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="55"/>
         <source>Sweep — phase diagram</source>
         <translation>扫描 — 相图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="58"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="59"/>
         <source>Open sweep folder…</source>
         <translation>打开扫描文件夹…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="64"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="65"/>
         <source>Colour:</source>
         <translation>颜色：</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="64"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="65"/>
         <source>Across:</source>
         <translation>横轴：</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="65"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="66"/>
         <source>Up:</source>
         <translation>纵轴：</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="70"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="71"/>
         <source>Export figure…</source>
         <translation>导出图像…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="72"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="73"/>
         <source>Export data (CSV)…</source>
         <translation>导出数据 (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="80"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="81"/>
         <source>Open a folder written by gradsim sweep. Click a cell to load its run.</source>
         <translation>打开由 gradsim sweep 写出的文件夹。点击一个格子即载入该次训练。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="101"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="103"/>
         <source>Open sweep folder</source>
         <translation>打开扫描文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="107"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="109"/>
         <source>Cannot open sweep</source>
         <translation>无法打开扫描</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="120"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="122"/>
         <source>Sweep — %1</source>
         <translation>扫描 — %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="132"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="134"/>
         <source>Choose two different axes.</source>
         <translation>请选择两个不同的轴。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="141"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="143"/>
         <source>%1 of %2 runs recorded. Click a cell to load its configuration as a live run.</source>
         <translation>已记录 %2 次训练中的 %1 次。点击一个格子，即可将其配置作为实时训练载入。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="176"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="184"/>
         <source>No run is recorded in this cell yet.</source>
         <translation>这个格子还没有记录任何训练。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="184"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="192"/>
+        <source>Cannot load the run</source>
+        <translation>无法载入该次运行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/sweep_window.py" line="196"/>
         <source>Loaded %1 into the main window: press Play to watch it train.</source>
         <translation>已将 %1 载入主窗口：按“播放”观看训练。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="192"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="204"/>
         <source>Export phase diagram</source>
         <translation>导出相图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="200"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="212"/>
         <source>Export phase diagram data</source>
         <translation>导出相图数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/sweep_window.py" line="207"/>
+        <location filename="../../gradsim/app/sweep_window.py" line="219"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -3376,73 +3848,73 @@ Training backend: %2.</source>
 <context>
     <name>Theory</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="308"/>
+        <location filename="../../gradsim/app/i18n.py" line="406"/>
         <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
         <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="309"/>
+        <location filename="../../gradsim/app/i18n.py" line="407"/>
         <source>explosion possible: λ₁ &gt; 1/γ</source>
         <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="311"/>
+        <location filename="../../gradsim/app/i18n.py" line="409"/>
         <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
         <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="313"/>
+        <location filename="../../gradsim/app/i18n.py" line="411"/>
         <source>bound does not apply with residual connections</source>
         <translation>有残差连接时该上界不适用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="314"/>
+        <location filename="../../gradsim/app/i18n.py" line="412"/>
         <source>bound applies to the top layer only</source>
         <translation>该上界只适用于最顶层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="315"/>
+        <location filename="../../gradsim/app/i18n.py" line="413"/>
         <source>bound unavailable: W_hh is not finite</source>
         <translation>无法计算上界:W_hh 含非有限值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="316"/>
+        <location filename="../../gradsim/app/i18n.py" line="414"/>
         <source>(curves on the &apos;last&apos; view)</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="350"/>
+        <location filename="../../gradsim/app/i18n.py" line="467"/>
         <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
         <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
         <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="354"/>
+        <location filename="../../gradsim/app/i18n.py" line="471"/>
         <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="357"/>
+        <location filename="../../gradsim/app/i18n.py" line="474"/>
         <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="360"/>
+        <location filename="../../gradsim/app/i18n.py" line="477"/>
         <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
         <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="363"/>
+        <location filename="../../gradsim/app/i18n.py" line="480"/>
         <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
         <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="376"/>
+        <location filename="../../gradsim/app/i18n.py" line="493"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="378"/>
+        <location filename="../../gradsim/app/i18n.py" line="495"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
     </message>
@@ -3450,67 +3922,67 @@ Training backend: %2.</source>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="441"/>
+        <location filename="../../gradsim/app/replay.py" line="438"/>
         <source>First iteration (Home)</source>
         <translation>第一次迭代（Home）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="442"/>
+        <location filename="../../gradsim/app/replay.py" line="439"/>
         <source>Newest iteration (End)</source>
         <translation>最新一次迭代（End）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="443"/>
+        <location filename="../../gradsim/app/replay.py" line="440"/>
         <source>Iteration shown: drag to scrub (← / → one step, PgUp / PgDn ten)</source>
         <translation>显示的迭代：拖动以浏览（← / → 一步，PgUp / PgDn 十步）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="444"/>
+        <location filename="../../gradsim/app/replay.py" line="441"/>
         <source>speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="445"/>
+        <location filename="../../gradsim/app/replay.py" line="442"/>
         <source>Playback speed in iterations per second</source>
         <translation>回放速度，每秒迭代次数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="447"/>
+        <location filename="../../gradsim/app/replay.py" line="444"/>
         <source>%1 it/s</source>
         <translation>%1 次/秒</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="448"/>
+        <location filename="../../gradsim/app/replay.py" line="445"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="450"/>
+        <location filename="../../gradsim/app/replay.py" line="447"/>
         <source>Re-read the folder as its files grow (a run still being written): the plots show new rows, and the timeline stays at the newest iteration if it was there</source>
         <translation>文件增长时重新读取文件夹（仍在写入的运行）：图中显示新的行；如果时间轴在最新迭代，它会停留在最新迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="476"/>
+        <location filename="../../gradsim/app/replay.py" line="473"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="476"/>
+        <location filename="../../gradsim/app/replay.py" line="473"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="477"/>
+        <location filename="../../gradsim/app/replay.py" line="474"/>
         <source>Play back / pause (Space)</source>
         <translation>回放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="499"/>
+        <location filename="../../gradsim/app/replay.py" line="496"/>
         <source>no iterations yet</source>
         <translation>还没有迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="501"/>
+        <location filename="../../gradsim/app/replay.py" line="498"/>
         <source>iteration %1 of %2</source>
         <translation>第 %1 次迭代，共 %2</translation>
     </message>

@@ -230,3 +230,28 @@ def test_app_resources_load_through_importlib_resources(qapp):
 
     assert "QFrame#banner" in style_sheet()
     assert not app_icon().isNull()
+
+
+def test_a_presets_colour_levels_apply_and_give_way_but_the_users_own_stay(qtbot, make_window, tmp_path):
+    """The vanishing presets share one colour scale, the exploding ones another (their `levels`);
+    a preset without levels follows the data again; levels the user fixed survive a preset switch
+    and are the only ones saved."""
+    from gradsim.content.presets import preset_levels
+
+    w = make_window()
+    assert preset_levels("vanishing") == (-20.0, 1.0) and preset_levels("exploding") == (-20.0, 10.0)
+    assert preset_levels("truncated") is None
+    w.apply_preset("exploding")
+    assert w.plots.prefs()["levels"] == (-20.0, 10.0)
+    w.apply_preset("vanishing")
+    assert w.plots.prefs()["levels"] == (-20.0, 1.0)
+    w.apply_preset("truncated")
+    assert w.plots.prefs()["levels"] is None
+    w.apply_preset("vanishing")
+    w.save_settings()
+    assert w.settings.value("plots/levels") == ""  # the preset's, not the user's
+    w.plots.set_fixed_levels((-8.0, 0.0))  # the user's own
+    w.apply_preset("exploding")
+    assert w.plots.prefs()["levels"] == (-8.0, 0.0)
+    w.save_settings()
+    assert w.settings.value("plots/levels") == "-8.0,0.0"

@@ -252,14 +252,17 @@ def test_lang_option_and_saved_choice(qapp, tmp_path):
     assert saved_language(st) == "en"
 
 
-# Modules whose errors the app shows (the CLI-only sweep grid parser is not among them).
+# Modules whose errors the app shows (sweep and sweep_plot: Analysis → Sweep… opens sweep folders).
 _ERROR_SOURCES = ["gradsim/config.py", "gradsim/fileio.py", "gradsim/content", "gradsim/core", "gradsim/figures",
-                  "gradsim/media", "gradsim/runs/lockstep.py", "gradsim/runs/folder.py"]
+                  "gradsim/media", "gradsim/runs/lockstep.py", "gradsim/runs/folder.py", "gradsim/runs/sweep.py",
+                  "gradsim/runs/sweep_plot.py"]
 
 
-def _message_templates() -> set[str]:
+def _message_templates(formatted: list[str] | None = None) -> set[str]:
     """Every literal template the core builds an error message from (Message(...),
-    ConfigError(...), a reason passed to a writer's error), found in its source."""
+    ConfigError(...), a reason passed to a writer's error), found in its source.
+    ``formatted`` collects ``file:line`` of each template built at run time (an f-string, a
+    ``%`` or ``.format`` call, a ``+``), which no table can list."""
     import ast
     from pathlib import Path
 
@@ -278,6 +281,10 @@ def _message_templates() -> set[str]:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found.add(first.value)
+                built = isinstance(first, (ast.JoinedStr, ast.BinOp)) or (
+                    isinstance(first, ast.Call) and getattr(first.func, "attr", None) == "format")
+                if built and formatted is not None:
+                    formatted.append(f"{f.relative_to(root)}:{node.lineno}")
             if name in ("_error", "ExportError", "write_error", "WriteError") and len(node.args) >= 2:
                 reason = node.args[1]
                 if isinstance(reason, ast.Constant) and isinstance(reason.value, str):
@@ -294,6 +301,14 @@ def test_every_error_template_of_the_core_is_listed_for_translation(qapp):
     assert "%1 = %2: must be %3 (%4)" in templates and "is a folder" in templates  # the scan finds them
     templates.discard("%1")  # a whole Reason as the message: the reason is what is translated
     assert sorted(templates - set(ERROR_TEXTS)) == []
+
+
+def test_no_error_template_is_built_at_run_time():
+    """An f-string template (``ConfigError(f"{name}: unknown")``) holds its arguments in its
+    text: the app could never find it in the table, so the error would stay English."""
+    formatted: list[str] = []
+    _message_templates(formatted)
+    assert formatted == [], "give the template with %1…%n and its args: " + ", ".join(formatted)
 
 
 def test_every_listed_error_text_has_a_chinese_translation(qapp):

@@ -337,3 +337,18 @@ def test_live_badge_tooltip_in_chinese(qtbot, make_window):
     tip = w.plots.profile.badge.toolTip()
     assert CJK.search(tip) and "gates" not in tip, tip
     assert CJK.search(w.plots.profile.badge.text())
+
+
+def test_badge_texts_of_the_core_are_listed_for_translation(qapp):
+    """core.theory.theory_badge builds the badge of the live app, the replay and a watched run;
+    lupdate sees its templates only through gradsim.app.i18n.BADGE_TEXTS."""
+    from gradsim.app import i18n
+    from gradsim.core.theory import BADGE_TEXTS
+
+    assert list(BADGE_TEXTS) == list(i18n.BADGE_TEXTS)
+    assert i18n.set_language("zh")
+    try:
+        untranslated = [t for t in BADGE_TEXTS if i18n.translate_badge(t) == t]
+    finally:
+        i18n.set_language("en")
+    assert untranslated == []

@@ -112,3 +112,102 @@ def test_reference_label_goes_below_a_line_at_the_top(qtbot):
     assert p._ref.label.anchors == [(0, 0), (0, 0)]  # 1/γ = 4 is the top of the plot: label under it
     p.update_data(steps, {"σ_max": np.linspace(1.0, 3.0, 10)}, reference=1.0, reference_label="1/γ = 1")
     assert p._ref.label.anchors == [(0, 1), (0, 1)]
+
+
+@pytest.mark.parametrize("spectrum_every", [1, 3], ids=["every-step", "every-3rd-step"])
+def test_the_eigenvalue_title_and_every_other_rho_are_one_computation(qtbot, make_session, spectrum_every):
+    """The eigenvalue plot's title, the profile's legend and the ρ series show the ρ of one
+    computation, also right after a step (the spectrum was taken after the update, one
+    update ahead of the snapshot's ρ) and between two spectrum measurements."""
+    from gradsim.app.plots_panel import PlotsPanel
+    from gradsim.core.numbers import format_value
+    from conftest import round_trip
+
+    # adam at a large rate on an orthogonal W_hh of gain 3: ρ moves by percents per update
+    s = make_session(**{**SMALL, "init": "orthogonal", "init_gain": 3.0, "lr": 0.05, "spectrum_every": spectrum_every})
+    panel = PlotsPanel(s)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: s.run_info is not None, timeout=20000)
+    seen = set()
+    for n in range(1, 5):
+        s.step()
+        qtbot.waitUntil(lambda n=n: s.iteration >= n, timeout=20000)
+        round_trip(qtbot, s)  # the spectrum sent after that step has arrived too
+        panel.draw_all()
+        snap = s.last
+        rho = format_value(snap.spectral_radius, 3)
+        seen.add(rho)
+        assert s.eigen_step == snap.spectrum_step
+        assert format_value(float(np.abs(s.eigenvalues[0]).max()), 3) == rho
+        title = panel.spectrum.plotItem.titleLabel.text
+        assert title.endswith(f"ρ = {rho}"), (title, rho)
+        legend = [label.text for _sample, label in panel.profile.legend.items]
+        assert any(f"ρ = {rho}" in text for text in legend), (legend, rho)
+        y = panel.spectral._items["spectral radius ρ"].yData
+        assert format_value(float(y[-1]), 3) == rho
+    assert len(seen) >= 2  # ρ did move: a value one update behind would have shown
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: the tooltip is raised on a desktop
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_badge_too_long_for_its_plot_wraps_then_is_elided_never_cut(qtbot, lang):
+    from gradsim.app.i18n import set_language
+    from gradsim.app.live_plots import LiveProfilePlot
+
+    if lang != "en":
+        assert set_language(lang)
+    text = {"en": "vanishing, measured ×0.71/step; the bound allows growth: γσ_max = 1.13·10⁵  "
+                  "(curves on the 'last' view)",
+            "zh": "梯度消失，实测每步 ×0.71；上界允许增长：γσ_max = 1.13·10⁵（曲线基于“last”视图）"}[lang]
+    p = LiveProfilePlot()
+    qtbot.addWidget(p)
+    p.show()
+    prof = np.logspace(-10, 0, 30)
+    for size in ((900, 400), (420, 300), (230, 150)):
+        p.resize(*size)
+        p.update_data(prof, title="Newest profile (last)")
+        p.set_badge(text, "vanishing", "the bound's detail")
+        QApplication.processEvents()
+        b, g = p.badge, p.badge.geometry()
+        assert p.rect().contains(g), (size, g)
+        view = p.mapFromScene(p.plotItem.vb.sceneBoundingRect()).boundingRect()
+        assert g.right() <= view.right() + 1, (size, g, view)
+        if b.wordWrap():
+            assert b.heightForWidth(g.width()) <= g.height() and b.minimumSizeHint().width() <= g.width()
+        else:
+            assert b.sizeHint().width() <= g.width()
+        if b.text() != text:
+            assert b.text().endswith("…") and b.toolTip().startswith(text), (size, b.text())
+        else:
+            assert b.toolTip() == "the bound's detail"
+    assert b.text() != text  # at 230×150 it had to be elided
+    # the badge lets the mouse through to the plot, and still shows its tooltip
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    at = p.viewport().mapFrom(p, b.geometry().center())
+    QApplication.sendEvent(p.viewport(), QHelpEvent(QHelpEvent.Type.ToolTip, at, p.viewport().mapToGlobal(at)))
+    assert QToolTip.text().startswith(text)
+    QToolTip.hideText()
+    p.resize(900, 400)
+    QApplication.processEvents()
+    assert p.badge.text() == text and not p.badge.wordWrap()  # whole again with room
+
+
+def test_rho_and_sigma_are_thinned_onto_the_same_steps():
+    """Past ~2000 iterations ρ and σ_max were thinned one by one onto different steps and
+    σ_max drawn over ρ's: "X and Y arrays must be the same shape" at every redraw."""
+    from gradsim.app.plots_panel import MAX_SERIES_POINTS, thin_together
+
+    n = 3 * MAX_SERIES_POINTS
+    steps = np.arange(float(n))
+    rng = np.random.default_rng(0)
+    rho, sigma = rng.random(n), rng.random(n)
+    st, r, sg = thin_together(steps, rho, sigma)
+    assert len(st) == len(r) == len(sg) < n
+    for values, kept in ((rho, r), (sigma, sg)):
+        np.testing.assert_array_equal(kept, values[st.astype(int)])  # each value at its own step
+        assert values.max() in kept and values.min() in kept  # no extreme is skipped

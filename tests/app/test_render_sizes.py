@@ -45,8 +45,8 @@ def _inside(inner: QRectF, outer: QRectF) -> bool:
             and inner.top() >= outer.top() - TOL and inner.bottom() <= outer.bottom() + TOL)
 
 
-def _axis_texts(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
-    """(scene rect, text) of each tick label the axis draws, and of its label."""
+def _axis_texts(axis: pg.AxisItem, label: bool = True) -> list[tuple[QRectF, str]]:
+    """(scene rect, text) of each tick label the axis draws, and of its label (``label``)."""
     image = QImage(8, 8, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
@@ -70,8 +70,65 @@ def _axis_texts(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
             out.append((axis.mapRectToScene(drawn), text))
     finally:
         painter.end()
-    if axis.label.isVisible() and axis.labelText:
+    if label and axis.label.isVisible() and axis.labelText:
         out.append((_text_rect(axis.label), axis.labelText))
+    return out
+
+
+def _axis_problems(name: str, what: str, axis: pg.AxisItem, box: QRectF) -> list[str]:
+    """An axis's tick labels and label outside ``box``, or its label over its tick labels."""
+    out = []
+    ticks = _axis_texts(axis, label=False)
+    if axis.style["showValues"] and not ticks:  # pyqtgraph drops labels wider than the axis
+        out.append(f"{name}: {what} shows no tick label")
+    for rect, text in _axis_texts(axis):
+        if not _inside(rect, box):
+            out.append(f"{name}: {what} text {text!r} at {rect} outside {box}")
+    if axis.label.isVisible() and axis.labelText:
+        label = _text_rect(axis.label).adjusted(TOL, TOL, -TOL, -TOL)
+        for rect, text in ticks:
+            if label.intersects(rect):
+                out.append(f"{name}: {what} label {axis.labelText!r} at {label} over its tick label "
+                           f"{text!r} at {rect}")
+    return out
+
+
+def _line_label_problems(name: str, vb: pg.ViewBox) -> list[str]:
+    """The label of a horizontal line (baseline, "1/γ = 1") over plotted measurements."""
+    out = []
+    pts = _data_scene_points(vb)
+    for line in vb.childGroup.childItems():
+        label = getattr(line, "label", None)
+        if (isinstance(line, pg.InfiniteLine) and line.isVisible() and line.angle % 180 == 0
+                and label is not None and label.isVisible() and label.format):
+            rect = _text_rect(label.textItem)
+            inside = ((pts[:, 0] > rect.left()) & (pts[:, 0] < rect.right())
+                      & (pts[:, 1] > rect.top()) & (pts[:, 1] < rect.bottom()))
+            if inside.any():
+                out.append(f"{name}: the line label {label.format!r} {rect} covers {int(inside.sum())} plotted points")
+    return out
+
+
+def _badge_problems(name: str, widget) -> list[str]:
+    """The profile's theory badge: inside its plot widget and its view, its text not cut
+    (the label as large as its text needs), elided only with "…" and the whole text in its tooltip."""
+    badge = getattr(widget, "badge", None)
+    if badge is None or not badge.isVisible():
+        return []
+    out = []
+    g = badge.geometry()
+    vb = widget.mapFromScene(widget.plotItem.vb.sceneBoundingRect()).boundingRect()
+    if not widget.rect().contains(g):
+        out.append(f"{name}: badge {g} leaves its widget {widget.rect()}")
+    if g.right() > vb.right() + TOL or g.left() < vb.left() - TOL:
+        out.append(f"{name}: badge {g} runs past the view {vb}")
+    need = (badge.heightForWidth(g.width()) if badge.wordWrap() else badge.sizeHint().height(),
+            badge.minimumSizeHint().width() if badge.wordWrap() else badge.sizeHint().width())
+    if need[0] > g.height() or need[1] > g.width():
+        out.append(f"{name}: badge text needs {need[1]}×{need[0]} px in a {g.width()}×{g.height()} badge")
+    full = widget._badge_text
+    if badge.text() != full and not (badge.text().endswith("…") and badge.toolTip().startswith(full)):
+        out.append(f"{name}: badge {badge.text()!r} cut without an ellipsis or the whole text in its tooltip")
     return out
 
 
@@ -121,8 +178,8 @@ def _data_scene_points(vb: pg.ViewBox) -> np.ndarray:
     return pts[keep]
 
 
-def problems(name: str, widget) -> list[str]:
-    """Everything wrong with ``widget``'s text and legends, as readable lines."""
+def problems(name: str, widget, legends: bool = True) -> list[str]:
+    """Everything wrong with ``widget``'s text and (``legends``) legends, as readable lines."""
     out = []
     for view in _views(widget):
         if not view.isVisible():
@@ -135,7 +192,8 @@ def problems(name: str, widget) -> list[str]:
                 shown = title.item.toPlainText()
                 if not _inside(rect, box):
                     out.append(f"{name}: title {shown!r} at {rect} outside {box}")
-                if shown != _plain(title.text):
+                fitted = getattr(getattr(view, "title_fit", None), "shorter", ())
+                if shown != _plain(title.text) and shown not in fitted:  # whole, or a shorter form
                     if not shown.endswith("…"):
                         out.append(f"{name}: title cut without an ellipsis: {shown!r}")
                     elif len(shown) > 1 and (shown[-2].isdigit() or shown[-2] in "·.⁰¹²³⁴⁵⁶⁷⁸⁹"):
@@ -143,11 +201,11 @@ def problems(name: str, widget) -> list[str]:
             for side in ("left", "bottom", "right", "top"):
                 axis = item.getAxis(side)
                 if axis.isVisible():
-                    for rect, text in _axis_texts(axis):
-                        if not _inside(rect, box):
-                            out.append(f"{name}: {side} axis text {text!r} at {rect} outside {box}")
+                    out += _axis_problems(name, f"{side} axis", axis, box)
+            if legends:
+                out += _line_label_problems(name, item.vb)
             legend = item.legend
-            if legend is not None and legend.isVisible() and legend.items:
+            if legends and legend is not None and legend.isVisible() and legend.items:
                 rect = legend.sceneBoundingRect()
                 pts = _data_scene_points(item.vb)
                 inside = ((pts[:, 0] > rect.left()) & (pts[:, 0] < rect.right())
@@ -165,10 +223,8 @@ def problems(name: str, widget) -> list[str]:
             for side in ("left", "right"):
                 axis = bar.getAxis(side)
                 if axis.isVisible():
-                    for rect, text in _axis_texts(axis):
-                        if not _inside(rect, box):
-                            out.append(f"{name}: colour bar text {text!r} at {rect} outside {box}")
-    return out
+                    out += _axis_problems(name, "colour bar", axis, box)
+    return out + _badge_problems(name, widget)
 
 
 def _plain(html: str) -> str:
@@ -192,12 +248,17 @@ def _settle(widget, rounds: int = 2) -> None:
 
 
 # --------------------------------------------------------------------------- live panel
+#: Presentation mode's plots: the whole panel (F11), or a lecture step's choice (the first
+#: large, the others in a column beside it: the narrowest plots of all).
+CHOSEN = ("heatmap", "loss", "profile")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-def test_live_plots_fit_at_every_size(qtbot, make_session, lang, presentation):
+@pytest.mark.parametrize("mode", ["normal", "presentation", "presentation-chosen"])
+def test_live_plots_fit_at_every_size(qtbot, make_session, lang, mode):
     from gradsim.app.i18n import set_language
     from gradsim.app.plots_panel import PlotsPanel
-    from gradsim.app.presentation import FONT_SCALE, style_plot
+    from gradsim.app.presentation import FONT_SCALE, PresentationView, style_plot
 
     # an exploding adding run that clips: big ρ in the title, a rug, the lone target dot
     s = make_session(**{**SMALL, "seq_len": 24, "init": "orthogonal", "init_gain": 3.0, "clip": "norm",
@@ -211,19 +272,87 @@ def test_live_plots_fit_at_every_size(qtbot, make_session, lang, presentation):
     for _ in range(5):
         s.step()
     qtbot.waitUntil(lambda: s.iteration >= 6 and bool(s.eigenvalues), timeout=20000)
-    panel.show()
-    if presentation:
+    shown, names = panel, list(panel.widgets())
+    if mode != "normal":
+        # as MainWindow.toggle_presentation: the window's style sheet enlarges the widgets'
+        # text (the theory badge), style_plot the plots'
+        base = panel.font().pointSizeF()
+        panel.setStyleSheet(f"QWidget {{ font-size: {base * FONT_SCALE:.1f}pt; }}")
         for w in panel.widgets().values():
             style_plot(w, FONT_SCALE)
+    if mode == "presentation-chosen":
+        shown = PresentationView()
+        qtbot.addWidget(shown)
+        shown.setStyleSheet(panel.styleSheet())
+        shown.borrow(panel.widgets(), CHOSEN)
+        names = list(CHOSEN)
+    shown.show()
     failures = []
     for width, height in SIZES:
-        size = (width, height) if presentation else (width - CHROME[0], height - CHROME[1])
-        panel.resize(*size)
+        size = (width, height) if mode != "normal" else (width - CHROME[0], height - CHROME[1])
+        shown.resize(*size)
         panel.draw_all()
-        _settle(panel)
-        for name, widget in panel.widgets().items():
-            failures += [f"{width}x{height}: {p}" for p in problems(name, widget)]
+        # an exploding run's ρ (3.61·10⁴: the longest title, the widest ticks), as the
+        # exploding preset reaches in a few steps (a run that large is too slow for a test)
+        panel.spectrum.set_data(36088.0 * np.exp(2j * np.pi * np.arange(16) / 16) * np.linspace(0.2, 1, 16))
+        _settle(shown)
+        for name in names:
+            failures += [f"{width}x{height}: {p}" for p in problems(name, panel.widgets()[name])]
+    if mode == "presentation-chosen":
+        shown.give_back()
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_first_frame_after_new_data_gives_wider_tick_labels_their_room(qtbot, lang):
+    """pyqtgraph widens an axis for its tick labels only after painting them: the frame
+    right after new data (a screenshot, the next repaint) drew "1.45" under the label
+    "value" in presentation mode at 1280×720. Painted once, without a layout pass between."""
+    from gradsim.app.i18n import set_language
+    from gradsim.app.live_plots import LivePredictionPlot, LiveSeriesPlot
+    from gradsim.app.presentation import FONT_SCALE, relabel_plot, style_plot
+
+    if lang != "en":
+        assert set_language(lang)
+    value = QApplication.translate("PlotsPanel", "value")
+    pred, series = LivePredictionPlot(), LiveSeriesPlot(title="ρ and σ_max of W_hh", y_label=value)
+    relabel_plot(pred, None, value)
+    t = np.arange(24.0)
+    failures = []
+    for plot, narrow, wide in (
+        (pred, lambda: pred.update_data(t / 8, np.r_[np.full(23, np.nan), 3.0], None, "adding"),
+         lambda: pred.update_data(1.35 + 0.01 * (t % 7), np.r_[np.full(23, np.nan), 1.38], None, "adding")),
+        (series, lambda: series.update_data(t, {"ρ": 1.0 + t / 12}, 1.0, "1/γ = 1"),
+         lambda: series.update_data(t, {"ρ": 0.0125 + 0.0005 * t}, None)),
+    ):
+        qtbot.addWidget(plot)
+        plot.resize(640, 190)  # the predictions plot in presentation mode at 1280×720
+        plot.show()
+        style_plot(plot, FONT_SCALE)
+        narrow()
+        _settle(plot)
+        assert problems("before", plot, legends=False) == []
+        wide()
+        plot.grab()
+        failures += problems(type(plot).__name__, plot, legends=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_line_label_moves_off_the_data(qtbot):
+    """The "1/γ = 1" label started at the left end of its line, over the ρ and σ_max curves
+    that start there; it goes to a place along the line that covers none of them."""
+    from gradsim.app.live_plots import LiveSeriesPlot
+
+    p = LiveSeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
+    qtbot.addWidget(p)
+    p.resize(420, 220)
+    p.show()
+    t = np.arange(40.0)
+    for n in (39, 40):  # the label's text is set once the line is shown
+        p.update_data(t[:n], {"spectral radius ρ": 1.0 + 0.2 * t[:n], "σ_max": 1.2 + 0.3 * t[:n]}, 1.0, "1/γ = 1")
+        _settle(p)
+    assert p._ref.label.textItem.toPlainText() == "1/γ = 1"
+    assert _line_label_problems("spectral", p.plotItem.vb) == []
 
 
 # --------------------------------------------------------------------------- exported figures
@@ -294,3 +423,18 @@ def test_a_title_too_long_for_its_plot_is_shrunk_or_elided_never_cut_in_a_number
     # the eliding rule itself: back to a word or number boundary
     assert elide_text("eig(W_hh), ρ = 3.6·10⁴", 19) == "eig(W_hh), ρ…"
     assert elide_text("ρ and σ_max of W_hh", 9) == "ρ and…"
+
+
+def test_a_narrow_eigenvalue_plot_keeps_rho_in_its_title(qtbot):
+    """"W_hh 的特征值, ρ…" (1280×720, 简体中文) hid the one number the title is there for:
+    a title that does not fit takes its shorter form, ρ alone, before it is elided."""
+    from gradsim.app.live_plots import LiveSpectrumPlot
+
+    p = LiveSpectrumPlot()
+    qtbot.addWidget(p)
+    p.resize(200, 200)
+    p.show()
+    p.set_data(np.array([36088.0, 1.0 + 1j, 1.0 - 1j]))
+    _settle(p, rounds=1)
+    assert p.plotItem.titleLabel.item.toPlainText() == "ρ = 3.61·10⁴"
+    assert problems("spectrum", p) == []

@@ -22,6 +22,7 @@ import traceback
 from typing import Iterator
 
 from gradsim.config import ConfigError, RunConfig
+from gradsim.errors import Message
 from gradsim.runs.live.protocol import (
     Command, ConfigMsg, ErrorMsg, Inbox, Kind, RolloutMsg, RunInfo, SpectrumMsg, StateMsg, StepMsg, StoppedMsg,
 )
@@ -196,8 +197,12 @@ class TrainingLoop:
             else:
                 trainer = self._trainer
                 trainer.reset(cfg)
-        except Exception as err:  # a config that cannot run here (cuda absent, ...)
-            self._error(f"cannot build the model: {err}", traceback.format_exc())
+        except Exception as err:  # a config that cannot run here (cuda absent, a bad csv file, ...)
+            if isinstance(err, ConfigError):  # structured: the GUI shows it in its language
+                error = ConfigError(Message("cannot build the model: %1", (err,)))
+                self._error(str(error), traceback.format_exc(), error)
+            else:
+                self._error(f"cannot build the model: {err}", traceback.format_exc())
             return
         self._trainer = trainer
         self._run_id = run_id
@@ -212,10 +217,10 @@ class TrainingLoop:
         ))
         self._extras(force=True)
 
-    def _error(self, message: str, tb: str) -> None:
+    def _error(self, message: str, tb: str, error: ConfigError | None = None) -> None:
         self._playing = False
         self._budget = 0
-        self._out.append(ErrorMsg(self._run_id, self._seq, message, tb))
+        self._out.append(ErrorMsg(self._run_id, self._seq, message, tb, error))
         self._out.append(StateMsg(self._run_id, self._seq, False, "error"))
 
     # -------------------------------------------------------------- stepping
@@ -251,8 +256,11 @@ class TrainingLoop:
         if force or now - self._last_spectrum >= SPECTRUM_SECONDS:
             self._last_spectrum = now
             try:
-                eig = tuple(tr.eigenvalues(layer) for layer in range(tr.config.num_layers))
-                self._out.append(SpectrumMsg(self._run_id, tr.step_count, eig))
+                # layer 0: the eigenvalues the snapshots' ρ was taken from (one computation for
+                # the plot's title, the profile's legend and the ρ series); deeper layers: now
+                step, first = tr.measured_eigenvalues()
+                eig = (first, *(tr.eigenvalues(layer) for layer in range(1, tr.config.num_layers)))
+                self._out.append(SpectrumMsg(self._run_id, step, eig))
             except Exception:  # non-fatal: the spectrum is an extra view
                 pass
         if tr.config.task == "sine" and (force or now - self._last_rollout >= ROLLOUT_SECONDS):

@@ -112,7 +112,9 @@ class StepMsg:
 
 @dataclass(frozen=True)
 class SpectrumMsg:
-    """Eigenvalues of W_hh of every layer (complex arrays), before iteration ``step``."""
+    """Eigenvalues of W_hh of every layer (complex arrays). Layer 0's are those of the
+    snapshots' ρ (``Trainer.measured_eigenvalues``: before iteration ``step``, their
+    ``spectrum_step``); deeper layers' are of the weights when the message was made."""
 
     run_id: int
     step: int
@@ -154,8 +156,11 @@ class ConfigMsg:
 class ErrorMsg:
     run_id: int
     seq: int
-    message: str
+    message: str  # English
     traceback: str
+    #: The same as a structured ConfigError (a bad csv file, a device), for the GUI to
+    #: translate; None for an error without messages.
+    error: Any = None
 
 
 @dataclass(frozen=True)
