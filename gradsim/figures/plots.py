@@ -140,6 +140,14 @@ class _LogAxis(pg.AxisItem):
         # The SI prefix would rescale the labels ("loss (x0.001)") and mangle 10^k.
         self.enableAutoSIPrefix(False)
 
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        """Linear ticks: pyqtgraph's decimals, but 5·10⁴ rather than 50000 once a tick
+        reaches 10⁴, so that a narrow axis with large fonts (eigenvalues of an exploding
+        W_hh in presentation mode) keeps its labels instead of dropping them all."""
+        if values and max(abs(float(v)) for v in values) >= 1e4:
+            return [format_value(float(v) * scale, 3) for v in values]
+        return super().tickStrings(values, scale, spacing)
+
     def logTickStrings(self, values, scale, spacing):
         """Label log-mode ticks: 0.01 ... 1000 in decimals, beyond that as powers of ten."""
         return [_power_label(10.0 ** v) for v in values]
@@ -169,9 +177,7 @@ class _StyledPlot(pg.PlotWidget):
 
     def __init__(self, parent=None, *, x_label: str = "", y_label: str = "", log_y: bool = False,
                  legend_offset: tuple[int, int] = (-10, 10), x_iterations: bool = False):
-        axes = {"left": _LogAxis("left")}
-        if x_iterations:
-            axes["bottom"] = _IterationAxis("bottom")
+        axes = {"left": _LogAxis("left"), "bottom": _IterationAxis("bottom") if x_iterations else _LogAxis("bottom")}
         super().__init__(parent=parent, background="w", axisItems=axes)
         self.setAntialiasing(True)
         _style_plot_item(self.plotItem, x_label, y_label)

@@ -154,3 +154,15 @@ def test_slide_sized_exports_scale_their_fonts(qtbot, tmp_path):
     # the 2400 × 1600 export is the 1200 × 800 figure drawn twice as large (text included),
     # not a wider layout with the same 11-pt text
     assert np.abs(grey(big, 2) - grey(small)).mean() < 4.0
+
+
+def test_large_linear_ticks_are_compact_so_a_narrow_axis_keeps_them(qapp):
+    """50000 is five digits in large fonts: a narrow eigenvalue axis in presentation mode dropped
+    every label; from 10⁴ on a tick reads 5·10⁴ (one formatter), below that pyqtgraph's decimals."""
+    from gradsim.figures.plots import SpectrumPlot, _LogAxis
+
+    axis = _LogAxis("bottom")
+    assert axis.tickStrings([-50000.0, 0.0, 50000.0], 1.0, 50000.0) == ["−5·10⁴", "0", "5·10⁴"]
+    assert axis.tickStrings([0.0, 0.5, 1.0], 1.0, 0.5) == ["0", "0.5", "1.0"]  # pyqtgraph's own
+    plot = SpectrumPlot()
+    assert isinstance(plot.plotItem.getAxis("bottom"), _LogAxis)
