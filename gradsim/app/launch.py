@@ -146,9 +146,17 @@ class _SignalCloser:
         self._notifier = None
         self._rsock = self._wsock = None
         self._active = threading.current_thread() is threading.main_thread()  # signal.signal needs it
+        self._previous: dict[int, object] = {}
         if self._active:
             for sig in CLOSING_SIGNALS:
-                signal.signal(sig, self._record)
+                self._previous[sig] = signal.signal(sig, self._record)
+
+    def restore(self) -> None:
+        """Give the signals back to the handlers they had (run() returns without a window:
+        a caller in the same process, e.g. a test, gets its Ctrl-C back)."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous = {}
 
     def _record(self, signum, _frame) -> None:
         self.received.append(signum)  # before the event loop runs, run() and fire() look here
@@ -205,6 +213,14 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     closer = _SignalCloser()  # from here on Ctrl-C / kill close the app quietly
+    try:
+        return _start(args, closer)
+    finally:  # reached only without a window (bad input, no display): the app exits in _exit_now
+        closer.restore()
+
+
+def _start(args, closer: _SignalCloser) -> int:
+    """The body of :func:`run` once the signals are ours: load, check, open the window."""
     from gradsim.config import ConfigError
 
     try:

@@ -185,7 +185,12 @@ def test_a_config_too_big_for_this_machine_is_one_line_before_any_window(tmp_pat
     monkeypatch.setenv("GRADSIM_SETTINGS", str(tmp_path / "settings.ini"))
     monkeypatch.setattr(budget, "available_bytes", lambda: need - 1)
     windows = set(QApplication.topLevelWidgets())
+    import signal
+
+    before = {sig: signal.getsignal(sig) for sig in launch.CLOSING_SIGNALS}
     assert launch.run(["--config", str(big)]) == 2
+    # without a window the signals go back to their handlers (a later test's Ctrl-C is its own)
+    assert {sig: signal.getsignal(sig) for sig in launch.CLOSING_SIGNALS} == before
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and budget.format_bytes(need) in err[0] and budget.format_bytes(need - 1) in err[0], err
     assert set(QApplication.topLevelWidgets()) == windows  # no window was made
