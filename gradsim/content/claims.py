@@ -33,8 +33,9 @@ optionally ``@N``: the value at iteration N (0 = the first) instead of the newes
 Placeholders
 ------------
 ``{expression}`` or ``{expression:spec}`` in a step's ``text`` or ``look`` is replaced by the
-value: ``{rho}`` → ``3.6·10⁴``, ``{last_ratio(0, -1)@0}`` → ``2·10⁻⁷``. Without a spec a
-value has 2 significant digits in gradsim's one number style (3.6·10⁴, 0.71, 10⁻⁶); a spec
+value: ``{rho}`` → ``3.61·10⁴``, ``{last_ratio(0, -1)@0}`` → ``2·10⁻⁷``. Without a spec a
+value has 3 significant digits in gradsim's one number style (3.61·10⁴, 0.712, 10⁻⁶), as the
+plots' titles and legends show it (the text and the eigenvalue title agree: ρ = 1.02); a spec
 ``.N`` gives N significant digits; any other spec is Python's format spec (``{loss:.3f}``,
 ``{iteration:d}``). ``{{`` and ``}}`` are literal braces. Before the run has the value (at
 iteration 0, or before iteration N for ``@N``) a placeholder shows ``…``.

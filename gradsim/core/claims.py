@@ -217,7 +217,7 @@ def format_quantity(value: float | str | None, spec: str = "") -> str:
         return format(value, spec)
     if math.isfinite(value) and value == int(value) and abs(value) < 1e4:
         return str(int(value))  # counts and iterations: 16, not 16.0
-    return format_value(value, 2)
+    return format_value(value, 3)  # as the plots show it (title, legend): ρ = 1.02, not 1
 
 
 def fill_text(text: str, history: Any, last: Any, cfg: Any = None) -> str:

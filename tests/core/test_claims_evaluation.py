@@ -54,7 +54,8 @@ def test_placeholders_are_filled_and_pending_before_the_run_has_the_value(run):
     assert "it 6," in out and out.endswith("later …")
     empty = History(CFG.seq_len, rows=2, scalar_rows=2)
     assert fill_text("{rho}", empty, None, CFG) == "…"
-    assert format_quantity(36088.0) == "3.6·10⁴" and format_quantity(16.0) == "16"
+    assert format_quantity(36088.0) == "3.61·10⁴" and format_quantity(16.0) == "16"
+    assert format_quantity(1.0213) == "1.02"  # as the eigenvalue title shows ρ
 
 
 def test_expectations_pass_fail_and_wait(run):
