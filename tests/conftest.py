@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,20 @@ def _no_flush_denormal():
     torch.set_flush_denormal(False)
     yield
     torch.set_flush_denormal(False)
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_as_in_a_terminal():
+    """Ctrl-C is Python's KeyboardInterrupt in every test, and children started by a test get
+    the default disposition, whatever the suite inherited: a shell that starts it in the
+    background without job control ignores SIGINT, and then the Ctrl-C tests (run folder,
+    TensorBoard, `gradsim run` exit 130) would fail for a reason that is not gradsim's."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is not signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if before is not None and signal.getsignal(signal.SIGINT) is not before:
+        signal.signal(signal.SIGINT, before)
 
 
 @dataclass
