@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # keep `gradsim --help` and bad-input errors free of the torc
     from gradsim.core.history import History
     from gradsim.core.snapshot import Snapshot
 
-__all__ = ["render_run_figures", "prediction_series", "task_baseline", "profile_bounds", "HEATMAP_VIEW_TITLES",
+__all__ = ["render_run_figures", "run_figure", "prediction_series", "task_baseline", "profile_bounds", "HEATMAP_VIEW_TITLES",
            "RUN_FIGURES"]
 
 #: The figures of a run folder, by file stem, in the order they are written.
@@ -84,6 +84,51 @@ def _spectral_reference(cfg: RunConfig) -> tuple[float, str]:
     return (1.0 / gamma, f"1/γ = {format_value(1.0 / gamma, 3)}") if gamma else (1.0, "1")
 
 
+def run_figure(name: str, cfg: RunConfig, history: History, snap: Snapshot | None, *,
+               rollout: np.ndarray | None = None, eigenvalues: np.ndarray | None = None, view: str = "last",
+               levels: tuple[float, float] | None = None):
+    """One of :data:`RUN_FIGURES` as a widget (the caller exports and closes it): the one builder
+    of a run's figures for ``gradsim run --out``, Export → All and the HTML/PDF report."""
+    from gradsim.figures import plots
+
+    if name == "loss":
+        steps, loss = history.scalar("loss")
+        _, clipped = history.scalar("clipped")
+        baseline, label = task_baseline(cfg)
+        w = plots.LossPlot()
+        w.set_data(steps, loss, clipped_steps=steps[clipped > 0], diverged_step=history.diverged_at,
+                   baseline=baseline, baseline_label=label)
+    elif name == "predictions":
+        pred, target, title = prediction_series(cfg, snap)
+        w = plots.PredictionPlot()
+        w.set_data(pred, target, rollout=rollout, title=title)
+    elif name == "heatmap":
+        buf = history.views[view]
+        w = plots.HeatmapPlot(title=HEATMAP_VIEW_TITLES[view])
+        w.set_data(buf.data, buf.steps, levels=levels, tbptt=cfg.tbptt)
+    elif name == "profile":
+        w = plots.ProfilePlot()
+        prof = snap.views[view][0] if snap is not None else np.full(cfg.seq_len, np.nan)
+        at = f" at iteration {snap.step}" if snap is not None else ""
+        w.set_data(prof, bounds=profile_bounds(cfg, snap, view),
+                   title=f"{HEATMAP_VIEW_TITLES[view].split(' (')[0]}{at}")
+    elif name == "spectrum":
+        w = plots.SpectrumPlot()
+        w.set_data(np.zeros(0) if eigenvalues is None else eigenvalues)
+        if eigenvalues is None:
+            plots._set_title(w.plotItem, "Eigenvalues of W_hh: not recorded for this run")
+    elif name == "spectral":
+        steps, rho = history.scalar("spectral_radius")
+        _, sigma = history.scalar("sigma_max")
+        ref, ref_label = _spectral_reference(cfg)
+        w = plots.SeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
+        w.set_data(steps, {"spectral radius ρ": rho, "σ_max": sigma}, log_y=_spans_decades(rho, sigma),
+                   reference=ref, reference_label=ref_label)
+    else:
+        raise ValueError(f"unknown run figure {name!r} (known: {', '.join(RUN_FIGURES)})")
+    return w
+
+
 def render_run_figures(
     out: Path,
     cfg: RunConfig,
@@ -116,51 +161,13 @@ def render_run_figures(
     names : tuple of str
         Which of :data:`RUN_FIGURES` to write.
     """
-    from gradsim.figures import export, plots
+    from gradsim.figures import export
 
     export.ensure_qapp()
     written: list[Path] = []
-
-    def build(name: str):
-        if name == "loss":
-            steps, loss = history.scalar("loss")
-            _, clipped = history.scalar("clipped")
-            baseline, label = task_baseline(cfg)
-            w = plots.LossPlot()
-            w.set_data(steps, loss, clipped_steps=steps[clipped > 0], diverged_step=history.diverged_at,
-                       baseline=baseline, baseline_label=label)
-        elif name == "predictions":
-            pred, target, title = prediction_series(cfg, snap)
-            w = plots.PredictionPlot()
-            w.set_data(pred, target, rollout=rollout, title=title)
-        elif name == "heatmap":
-            buf = history.views[view]
-            w = plots.HeatmapPlot(title=HEATMAP_VIEW_TITLES[view])
-            w.set_data(buf.data, buf.steps, levels=levels, tbptt=cfg.tbptt)
-        elif name == "profile":
-            w = plots.ProfilePlot()
-            prof = snap.views[view][0] if snap is not None else np.full(cfg.seq_len, np.nan)
-            at = f" at iteration {snap.step}" if snap is not None else ""
-            w.set_data(prof, bounds=profile_bounds(cfg, snap, view),
-                       title=f"{HEATMAP_VIEW_TITLES[view].split(' (')[0]}{at}")
-        elif name == "spectrum":
-            w = plots.SpectrumPlot()
-            w.set_data(np.zeros(0) if eigenvalues is None else eigenvalues)
-            if eigenvalues is None:
-                plots._set_title(w.plotItem, "Eigenvalues of W_hh: not recorded for this run")
-        elif name == "spectral":
-            steps, rho = history.scalar("spectral_radius")
-            _, sigma = history.scalar("sigma_max")
-            ref, ref_label = _spectral_reference(cfg)
-            w = plots.SeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
-            w.set_data(steps, {"spectral radius ρ": rho, "σ_max": sigma}, log_y=_spans_decades(rho, sigma),
-                       reference=ref, reference_label=ref_label)
-        else:
-            raise ValueError(f"unknown run figure {name!r} (known: {', '.join(RUN_FIGURES)})")
-        return w
-
     for name in names:
-        widget = build(name)
+        widget = run_figure(name, cfg, history, snap, rollout=rollout, eigenvalues=eigenvalues, view=view,
+                            levels=levels)
         try:
             for suffix in (".png", ".svg"):
                 written.append(export.export_widget(widget, out / f"{name}{suffix}", *size))

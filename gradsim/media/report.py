@@ -142,56 +142,28 @@ def render_figures(cfg: RunConfig, history, last_snapshot, *, eigenvalues: np.nd
     the app's own exports).  The spectrum is included only with ``eigenvalues``.
     """
     from gradsim.figures import export, plots
-    from gradsim.figures.run import HEATMAP_VIEW_TITLES, prediction_series, task_baseline
+    from gradsim.figures.run import run_figure, task_baseline
 
     export.ensure_qapp()
     h = history[0] if isinstance(history, (list, tuple)) else history
-    baseline, label = task_baseline(cfg)
+    _baseline, label = task_baseline(cfg)
     texts = _explanations(cfg, label)
     snap = last_snapshot
     figures: list[_Figure] = []
     names = [n for n in FIGURE_NAMES if n != "spectrum" or eigenvalues is not None]
 
     def build(name: str):
-        if name == "loss":
-            steps, loss = h.scalar("loss")
-            _, clipped = h.scalar("clipped")
-            w = plots.LossPlot()
-            w.set_data(steps, loss, clipped_steps=steps[clipped > 0], diverged_step=h.diverged_at,
-                       baseline=baseline, baseline_label=label)
-        elif name == "predictions":
-            pred, target, title = prediction_series(cfg, snap)
-            w = plots.PredictionPlot()
-            w.set_data(pred, target, rollout=rollout, title=title)
-        elif name.startswith("heatmap_"):
-            view = name.removeprefix("heatmap_")
-            buf = h.views[view]
-            w = plots.HeatmapPlot(title=HEATMAP_VIEW_TITLES[view])
-            w.set_data(buf.data, buf.steps, tbptt=cfg.tbptt)
-        elif name == "profile":
-            w = plots.ProfilePlot()
-            prof = snap.views["last"][0] if snap is not None else np.full(cfg.seq_len, np.nan)
-            step = f" {snap.step + 1}" if snap is not None else ""
-            w.set_data(prof, title=f"‖∂L_T/∂h_t‖ at iteration{step}")
-            w.legend.setVisible(False)
-        elif name == "grad_norm":
+        if name == "grad_norm":
             steps, before = h.scalar("grad_norm")
             series = {"before clipping": before}
             if cfg.clip != "none" or cfg.grad_normalize:
                 series["after clipping / normalising"] = h.scalar("grad_norm_after")[1]
             w = plots.SeriesPlot(title="Gradient norm ‖∂L/∂θ‖", y_label="norm")
             w.set_data(steps, series, log_y=True)
-        elif name == "spectral":
-            steps, rho = h.scalar("spectral_radius")
-            _, sigma = h.scalar("sigma_max")
-            gamma = _gamma(cfg)
-            ref, ref_label = (1.0 / gamma, f"1/γ = {1.0 / gamma:g}") if gamma else (1.0, "1")
-            w = plots.SeriesPlot(title="ρ and σ_max of W_hh", y_label="value")
-            w.set_data(steps, {"spectral radius ρ": rho, "σ_max": sigma}, reference=ref, reference_label=ref_label)
-        else:
-            w = plots.SpectrumPlot()
-            w.set_data(eigenvalues)
-        return w
+            return w
+        if name.startswith("heatmap_"):  # the run folder's figures, one per view
+            return run_figure("heatmap", cfg, h, snap, view=name.removeprefix("heatmap_"))
+        return run_figure(name, cfg, h, snap, rollout=rollout, eigenvalues=eigenvalues)
 
     with tempfile.TemporaryDirectory(prefix="gradsim-report-") as tmpdir:
         for name in names:
