@@ -447,6 +447,7 @@ LEGEND_TEXTS = [
     QT_TRANSLATE_NOOP("Legend", "(γλ₁)^(T−1−t) bound"),
     QT_TRANSLATE_NOOP("Legend", "ρ^(T−1−t) (eigenvalue rate)"),
     QT_TRANSLATE_NOOP("Legend", "measured rate"),
+    QT_TRANSLATE_NOOP("Legend", "measured rate, %1/step"),
     QT_TRANSLATE_NOOP("Legend", "bound"),
     # parameter names of the gradient-norm plot (plots_panel.short_param_name)
     QT_TRANSLATE_NOOP("Legend", "norm γ"),
@@ -460,6 +461,7 @@ LEGEND_TEXTS = [
 _PARAM_LAYER = re.compile(r"^(?P<short>.+) \(layer (?P<n>\d+)\)$")
 _READOUT = re.compile(r"^readout (?P<short>\w+)$")
 _THROWN = re.compile(r"^(?P<name>.+): thrown to w = (?P<w>\S+), b = (?P<b>\S+)$")
+_PER_STEP = re.compile(r"^measured rate, (?P<factor>\S+)/step$")  # core.theory.profile_curves
 
 #: The hover text of a badge that says the bound does not apply (core.theory's ``detail``).
 _DETAILS = [
@@ -530,6 +532,8 @@ def translate_legend(name: str) -> str:
                 .replace("%2", m.group("n")).replace("%1", translate_legend(m.group("short"))))
     if m := _READOUT.match(name):
         return QCoreApplication.translate("Legend", "readout %1").replace("%1", m.group("short"))
+    if m := _PER_STEP.match(name):  # the unit is words too: "/step" must not stay English
+        return QCoreApplication.translate("Legend", "measured rate, %1/step").replace("%1", m.group("factor"))
     if ", " in name:
         head, tail = name.split(", ", 1)
         return QCoreApplication.translate("Legend", head) + ", " + tail

@@ -1773,54 +1773,54 @@
 <context>
     <name>Figures</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="42"/>
         <source>Loss</source>
         <extracomment>Figure name -&gt; menu title (Export menu, file names). English here (file names, logs); shown through :func:`figure_title`.</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="43"/>
         <source>Predictions</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="44"/>
         <source>Gradient heatmap</source>
         <translation>梯度热力图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="47"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="45"/>
         <source>Current profile</source>
         <translation>当前梯度剖面</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="48"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="46"/>
         <source>Spectrum (eigenvalues)</source>
         <translation>谱(特征值)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="49"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="47"/>
         <source>ρ and σ_max</source>
         <translation>ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="50"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="48"/>
         <source>Per-parameter gradient norms</source>
         <translation>各参数的梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="55"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="53"/>
         <source>‖δ_t‖ = ‖∂L/∂h_t‖ (total error signal)</source>
         <extracomment>gradsim.figures.HEATMAP_VIEW_TITLES (Qt-free core) for lupdate; a test keeps them equal.</extracomment>
         <translation>‖δ_t‖ = ‖∂L/∂h_t‖ (总误差信号)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="56"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="54"/>
         <source>‖∂L_T/∂h_t‖ (last step&apos;s loss only)</source>
         <translation>‖∂L_T/∂h_t‖ (仅最后一步的损失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="57"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="55"/>
         <source>‖step t&apos;s term of ∂L/∂W_hh‖</source>
         <translation>‖∂L/∂W_hh 中第 t 步的项‖</translation>
     </message>
@@ -2358,55 +2358,61 @@
     <message>
         <location filename="../../gradsim/app/i18n.py" line="449"/>
         <source>measured rate</source>
-        <translation>实测衰减率</translation>
+        <translation>实测倍率</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/i18n.py" line="450"/>
+        <location filename="../../gradsim/app/i18n.py" line="536"/>
+        <source>measured rate, %1/step</source>
+        <translation>实测倍率，每步 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="451"/>
         <source>bound</source>
         <translation>上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="452"/>
+        <location filename="../../gradsim/app/i18n.py" line="453"/>
         <source>norm γ</source>
         <translation>归一化 γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="453"/>
+        <location filename="../../gradsim/app/i18n.py" line="454"/>
         <source>norm β</source>
         <translation>归一化 β</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="456"/>
         <source>no clipping</source>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="456"/>
+        <location filename="../../gradsim/app/i18n.py" line="457"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="457"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="458"/>
+        <location filename="../../gradsim/app/i18n.py" line="459"/>
         <source>start</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="526"/>
+        <location filename="../../gradsim/app/i18n.py" line="528"/>
         <source>%1: thrown to w = %2, b = %3</source>
         <translation>%1:被甩到 w = %2, b = %3</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="529"/>
+        <location filename="../../gradsim/app/i18n.py" line="531"/>
         <source>%1 (layer %2)</source>
         <translation>%1(第 %2 层)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="532"/>
+        <location filename="../../gradsim/app/i18n.py" line="534"/>
         <source>readout %1</source>
         <translation>读出层 %1</translation>
     </message>
@@ -2414,19 +2420,19 @@
 <context>
     <name>LivePlots</name>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="348"/>
+        <location filename="../../gradsim/app/live_plots.py" line="356"/>
         <source>diverged at step %1</source>
         <extracomment>Smooth curves up to this many points get a wide antialiased pen. The legend is re-placed at most ~4 times a second while data arrive. A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable). False: the plot keeps its legend hidden (its title says what the points are). &quot;top&quot;: the legend keeps its top corner and the Ranger keeps a band free above the data (live data move every frame; a legend moving to whichever corner is free at the moment chases them); &quot;any&quot;: it moves to a free corner when its own is hit.</extracomment>
         <translation>在第 %1 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="832"/>
+        <location filename="../../gradsim/app/live_plots.py" line="840"/>
         <source>eig(W_hh), ρ = %1</source>
         <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile. The profile&apos;s shape is steady and its bounds leave through the top: any free corner. A badge wider than its plot wraps onto at most this many lines, then is elided. … and takes at most this part of the view&apos;s height.</extracomment>
         <translation>W_hh 的特征值, ρ = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="834"/>
+        <location filename="../../gradsim/app/live_plots.py" line="842"/>
         <source>eig(W_hh) (layer %1), ρ = %2</source>
         <translation>W_hh 的特征值(第 %1 层), ρ = %2</translation>
     </message>
@@ -2434,172 +2440,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gradsim/app/window.py" line="195"/>
+        <location filename="../../gradsim/app/window.py" line="196"/>
         <source>iteration %1</source>
         <translation>迭代 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="197"/>
+        <location filename="../../gradsim/app/window.py" line="198"/>
         <source>%1 steps/s</source>
         <translation>%1 步/秒</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="201"/>
+        <location filename="../../gradsim/app/window.py" line="202"/>
         <source>%1 s/step</source>
         <translation>%1 秒/步</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="207"/>
+        <location filename="../../gradsim/app/window.py" line="208"/>
         <source>loss %1</source>
         <translation>损失 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="222"/>
+        <location filename="../../gradsim/app/window.py" line="223"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="222"/>
+        <location filename="../../gradsim/app/window.py" line="223"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="222"/>
+        <location filename="../../gradsim/app/window.py" line="223"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="223"/>
+        <location filename="../../gradsim/app/window.py" line="224"/>
         <source>diverged</source>
         <translation>已发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="223"/>
+        <location filename="../../gradsim/app/window.py" line="224"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="228"/>
+        <location filename="../../gradsim/app/window.py" line="229"/>
         <source>Diverged at step %1: the loss or gradient became non-finite and training paused. The plots keep the finite history. Lower the learning rate or clip the gradient and press Play, or press Reset (R).</source>
         <translation>在第 %1 步发散:损失或梯度变为非有限值(inf/NaN),训练已暂停。图表保留发散前的有限历史。请降低学习率或启用梯度裁剪后按“运行”,或按“重置”(R)。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="240"/>
+        <location filename="../../gradsim/app/window.py" line="241"/>
         <source>Error: %1 — training paused.</source>
         <translation>错误:%1 — 训练已暂停。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="241"/>
+        <location filename="../../gradsim/app/window.py" line="242"/>
         <source>Error: %1</source>
         <translation>错误:%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="244"/>
+        <location filename="../../gradsim/app/window.py" line="245"/>
         <source>Not started: %1. The current run is unchanged.</source>
         <translation>未启动：%1。当前运行保持不变。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="252"/>
+        <location filename="../../gradsim/app/window.py" line="253"/>
         <source>Error details</source>
         <translation>错误详情</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="288"/>
+        <location filename="../../gradsim/app/window.py" line="289"/>
         <source>custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="293"/>
+        <location filename="../../gradsim/app/window.py" line="294"/>
         <source> (modified)</source>
         <translation>(已修改)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="305"/>
+        <location filename="../../gradsim/app/window.py" line="307"/>
         <source>Preset %1: %2</source>
         <translation>预设 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="315"/>
+        <location filename="../../gradsim/app/window.py" line="332"/>
         <source>Open configuration</source>
         <translation>打开配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="316"/>
+        <location filename="../../gradsim/app/window.py" line="333"/>
         <source>TOML (*.toml);;All (*)</source>
         <translation>TOML (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="321"/>
-        <location filename="../../gradsim/app/window.py" line="326"/>
-        <location filename="../../gradsim/app/window.py" line="329"/>
+        <location filename="../../gradsim/app/window.py" line="338"/>
+        <location filename="../../gradsim/app/window.py" line="343"/>
+        <location filename="../../gradsim/app/window.py" line="346"/>
         <source>Cannot open configuration</source>
         <translation>无法打开配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="330"/>
+        <location filename="../../gradsim/app/window.py" line="347"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="342"/>
+        <location filename="../../gradsim/app/window.py" line="359"/>
         <source>Loaded %1</source>
         <translation>已载入 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="353"/>
+        <location filename="../../gradsim/app/window.py" line="370"/>
         <source>%1 is not a regular file (a named pipe, a device or a folder): choose a TOML file</source>
         <translation>%1 不是普通文件（而是命名管道、设备或文件夹）：请选择一个 TOML 文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="366"/>
+        <location filename="../../gradsim/app/window.py" line="383"/>
         <source>Save configuration</source>
         <translation>保存配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="372"/>
+        <location filename="../../gradsim/app/window.py" line="389"/>
         <source>Cannot save configuration</source>
         <translation>无法保存配置</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="375"/>
+        <location filename="../../gradsim/app/window.py" line="392"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="386"/>
+        <location filename="../../gradsim/app/window.py" line="403"/>
         <source>Export %1</source>
         <translation>导出%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="393"/>
-        <location filename="../../gradsim/app/window.py" line="406"/>
-        <location filename="../../gradsim/app/window.py" line="421"/>
+        <location filename="../../gradsim/app/window.py" line="410"/>
+        <location filename="../../gradsim/app/window.py" line="423"/>
+        <location filename="../../gradsim/app/window.py" line="438"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="395"/>
-        <location filename="../../gradsim/app/window.py" line="408"/>
+        <location filename="../../gradsim/app/window.py" line="412"/>
+        <location filename="../../gradsim/app/window.py" line="425"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="399"/>
+        <location filename="../../gradsim/app/window.py" line="416"/>
         <source>Export %1 data</source>
         <translation>导出%1数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="413"/>
+        <location filename="../../gradsim/app/window.py" line="430"/>
         <source>Export everything to folder</source>
         <translation>全部导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="425"/>
+        <location filename="../../gradsim/app/window.py" line="442"/>
         <source>Exported %1 files to %2</source>
         <translation>已导出 %1 个文件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="540"/>
+        <location filename="../../gradsim/app/window.py" line="557"/>
         <source>gradsim %1: watch vanishing and exploding gradients of recurrent networks while they train.
 
 Training backend: %2.</source>
@@ -2608,7 +2614,7 @@ Training backend: %2.</source>
 训练后端:%2。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/window.py" line="543"/>
+        <location filename="../../gradsim/app/window.py" line="560"/>
         <source>About gradsim</source>
         <translation>关于 gradsim</translation>
     </message>
@@ -2655,47 +2661,47 @@ Training backend: %2.</source>
 <context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="568"/>
+        <location filename="../../gradsim/app/i18n.py" line="572"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="569"/>
+        <location filename="../../gradsim/app/i18n.py" line="573"/>
         <source>predict 0 (MSE 0.5)</source>
         <translation>恒预测 0 (MSE 0.5)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="570"/>
+        <location filename="../../gradsim/app/i18n.py" line="574"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="571"/>
+        <location filename="../../gradsim/app/i18n.py" line="575"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="572"/>
+        <location filename="../../gradsim/app/i18n.py" line="576"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="573"/>
+        <location filename="../../gradsim/app/i18n.py" line="577"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="574"/>
+        <location filename="../../gradsim/app/i18n.py" line="578"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="587"/>
+        <location filename="../../gradsim/app/i18n.py" line="591"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="589"/>
+        <location filename="../../gradsim/app/i18n.py" line="593"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
     </message>
@@ -2703,127 +2709,127 @@ Training backend: %2.</source>
 <context>
     <name>PlotsPanel</name>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="145"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="143"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="265"/>
         <source>ρ and σ_max of W_hh</source>
         <translation>W_hh 的 ρ 与 σ_max</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="145"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="264"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="143"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="262"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="265"/>
         <source>value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="146"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="268"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="144"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
         <source>Gradient norms</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="243"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="241"/>
         <source>heatmap view</source>
         <translation>热力图视图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="244"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="242"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="245"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="243"/>
         <source>colour levels</source>
         <translation>色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="244"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="248"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="246"/>
         <source>Which per-step gradient to show (DOMAIN.md): total ‖δ_t‖, the last step&apos;s loss only ‖∂L_T/∂h_t‖, or step t&apos;s contribution to ∂L/∂W_hh</source>
         <translation>显示哪一种逐步梯度(见 DOMAIN.md):总量 ‖δ_t‖、仅最后一步损失的 ‖∂L_T/∂h_t‖,或第 t 步对 ∂L/∂W_hh 的贡献</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="252"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="250"/>
         <source>Layer of the stacked network</source>
         <translation>堆叠网络中的层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="254"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="336"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="252"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="334"/>
         <source>layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="255"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="253"/>
         <source>follow data</source>
         <translation>跟随数据</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="256"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="254"/>
         <source>fixed</source>
         <translation>固定</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="258"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="256"/>
         <source>Colour levels: follow the data (whole decades) or fixed; dragging the colour bar fixes them too</source>
         <translation>色阶:跟随数据(取整数量级)或固定;拖动色条也会固定色阶</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="259"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="257"/>
         <source>exact 0</source>
         <translation>恰好为 0</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="260"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="258"/>
         <source>lowest colour: 10^ (log10 units)</source>
         <translation>最低颜色:10^(log10 单位)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="261"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="259"/>
         <source>highest colour: 10^ (log10 units)</source>
         <translation>最高颜色:10^(log10 单位)</translation>
     </message>
     <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="261"/>
         <location filename="../../gradsim/app/plots_panel.py" line="263"/>
         <location filename="../../gradsim/app/plots_panel.py" line="265"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="267"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="268"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
         <source>iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="261"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="261"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
+        <location filename="../../gradsim/app/plots_panel.py" line="262"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="263"/>
         <location filename="../../gradsim/app/plots_panel.py" line="264"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="265"/>
-        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
         <source>time step t</source>
         <translation>时间步 t</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="266"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="264"/>
         <source>gradient norm</source>
         <translation>梯度范数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="421"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="419"/>
         <source> — layer %1</source>
         <translation> — 第 %1 层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/plots_panel.py" line="433"/>
+        <location filename="../../gradsim/app/plots_panel.py" line="431"/>
         <source>Newest profile (%1)</source>
         <translation>最新梯度剖面(%1)</translation>
     </message>
@@ -3011,17 +3017,17 @@ Training backend: %2.</source>
         <translation>没有 config.toml：预测和理论界需要它</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="763"/>
+        <location filename="../../gradsim/app/replay.py" line="765"/>
         <source>Open run folder</source>
         <translation>打开运行文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="772"/>
+        <location filename="../../gradsim/app/replay.py" line="774"/>
         <source>Cannot open run</source>
         <translation>无法打开运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="782"/>
+        <location filename="../../gradsim/app/replay.py" line="784"/>
         <source>Replaying %1</source>
         <translation>正在回放 %1</translation>
     </message>
@@ -3059,7 +3065,7 @@ Training backend: %2.</source>
         <translation>预测：未按迭代记录（predictions.png 显示最后一次）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="378"/>
+        <location filename="../../gradsim/app/replay.py" line="380"/>
         <source>eig(W_hh): not in run folders; ρ = %1</source>
         <translation>eig(W_hh)：运行文件夹中没有；ρ = %1</translation>
     </message>
@@ -3067,43 +3073,43 @@ Training backend: %2.</source>
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="585"/>
+        <location filename="../../gradsim/app/replay.py" line="587"/>
         <source>gradsim — replay: %1</source>
         <extracomment>The folder was read (a new record is shown).</extracomment>
         <translation>gradsim — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="618"/>
+        <location filename="../../gradsim/app/replay.py" line="620"/>
         <source>Reading the run failed: %1</source>
         <translation>读取运行失败：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="642"/>
+        <location filename="../../gradsim/app/replay.py" line="644"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="647"/>
+        <location filename="../../gradsim/app/replay.py" line="649"/>
         <source>%1, %2 (%3 layer(s), H = %4), T = %5</source>
         <translation>%1，%2（%3 层，H = %4），T = %5</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="653"/>
+        <location filename="../../gradsim/app/replay.py" line="655"/>
         <source>user model: %1</source>
         <translation>用户模型：%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="655"/>
+        <location filename="../../gradsim/app/replay.py" line="657"/>
         <source>%1 iterations per heatmap row</source>
         <translation>热图每行 %1 次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="657"/>
+        <location filename="../../gradsim/app/replay.py" line="659"/>
         <source>gradients up to iteration %1</source>
         <translation>梯度记录到第 %1 次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="660"/>
+        <location filename="../../gradsim/app/replay.py" line="662"/>
         <source>following</source>
         <translation>跟随中</translation>
     </message>
@@ -3883,38 +3889,38 @@ Training backend: %2.</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="467"/>
+        <location filename="../../gradsim/app/i18n.py" line="469"/>
         <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
         <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
         <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="471"/>
+        <location filename="../../gradsim/app/i18n.py" line="473"/>
         <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="474"/>
+        <location filename="../../gradsim/app/i18n.py" line="476"/>
         <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="477"/>
+        <location filename="../../gradsim/app/i18n.py" line="479"/>
         <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
         <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="480"/>
+        <location filename="../../gradsim/app/i18n.py" line="482"/>
         <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
         <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="493"/>
+        <location filename="../../gradsim/app/i18n.py" line="495"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="495"/>
+        <location filename="../../gradsim/app/i18n.py" line="497"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
     </message>
@@ -3922,67 +3928,67 @@ Training backend: %2.</source>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="438"/>
+        <location filename="../../gradsim/app/replay.py" line="440"/>
         <source>First iteration (Home)</source>
         <translation>第一次迭代（Home）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="439"/>
+        <location filename="../../gradsim/app/replay.py" line="441"/>
         <source>Newest iteration (End)</source>
         <translation>最新一次迭代（End）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="440"/>
+        <location filename="../../gradsim/app/replay.py" line="442"/>
         <source>Iteration shown: drag to scrub (← / → one step, PgUp / PgDn ten)</source>
         <translation>显示的迭代：拖动以浏览（← / → 一步，PgUp / PgDn 十步）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="441"/>
+        <location filename="../../gradsim/app/replay.py" line="443"/>
         <source>speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="442"/>
+        <location filename="../../gradsim/app/replay.py" line="444"/>
         <source>Playback speed in iterations per second</source>
         <translation>回放速度，每秒迭代次数</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="444"/>
+        <location filename="../../gradsim/app/replay.py" line="446"/>
         <source>%1 it/s</source>
         <translation>%1 次/秒</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="445"/>
+        <location filename="../../gradsim/app/replay.py" line="447"/>
         <source>Follow</source>
         <translation>跟随</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="447"/>
+        <location filename="../../gradsim/app/replay.py" line="449"/>
         <source>Re-read the folder as its files grow (a run still being written): the plots show new rows, and the timeline stays at the newest iteration if it was there</source>
         <translation>文件增长时重新读取文件夹（仍在写入的运行）：图中显示新的行；如果时间轴在最新迭代，它会停留在最新迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="473"/>
+        <location filename="../../gradsim/app/replay.py" line="475"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="473"/>
+        <location filename="../../gradsim/app/replay.py" line="475"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="474"/>
+        <location filename="../../gradsim/app/replay.py" line="476"/>
         <source>Play back / pause (Space)</source>
         <translation>回放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="496"/>
+        <location filename="../../gradsim/app/replay.py" line="498"/>
         <source>no iterations yet</source>
         <translation>还没有迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/replay.py" line="498"/>
+        <location filename="../../gradsim/app/replay.py" line="500"/>
         <source>iteration %1 of %2</source>
         <translation>第 %1 次迭代，共 %2</translation>
     </message>

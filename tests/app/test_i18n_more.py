@@ -12,6 +12,7 @@ import ast  # noqa: E402
 import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton  # noqa: E402
 
@@ -281,6 +282,32 @@ def test_parameter_legend_names_in_chinese(qapp):
         if src not in ("W_ih", "W_hh", "b_ih", "b_hh"):  # symbols read the same in both languages
             assert CJK.search(text), (src, text)
     assert len(set(zh)) == len(zh)  # still one entry per parameter
+
+
+@pytest.mark.parametrize("factor", [0.63, 1.0, 36088.0])
+def test_every_profile_legend_entry_is_chinese_numbers_kept(qapp, factor):
+    """The profile's curves (bound, eigenvalue rate, measured rate): the words and the unit
+    ("/step") in Chinese, every number as the English label has it (the legend showed
+    "实测衰减率, ×0.63/step": half translated, and "decay" for a growing profile)."""
+    from gradsim.app.i18n import translate_legend
+    from gradsim.core.theory import measured_rate, profile_curves, theory_from_spectrum
+
+    profile = factor ** (29.0 - np.arange(30.0))  # ‖∂L_T/∂h_t‖ = factor^(T−1−t): a known rate
+    rate = measured_rate(profile)
+    theory = theory_from_spectrum(1.14, 0.995, "tanh", len(profile))
+    names = list(profile_curves(profile, theory, rate))
+    assert len(names) == 3 and any(n.startswith("measured rate, ×") for n in names), names
+    _switch("zh")
+    try:
+        zh = [translate_legend(n) for n in names]
+    finally:
+        _switch("en")
+    for src, text in zip(names, zh):
+        assert CJK.search(text) and "step" not in text and "measured" not in text, (src, text)
+        numbers = re.findall(r"[×=]\s*[^\s/]+", src)
+        assert numbers and all(n.split()[-1].lstrip("×=") in text for n in numbers), (src, text)
+    measured = next(t for s, t in zip(names, zh) if s.startswith("measured rate"))
+    assert "衰减" not in measured  # a rate, which may be growth
 
 
 # ------------------------------------------------------------------ pyqtgraph's own menus
