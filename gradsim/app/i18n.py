@@ -361,6 +361,8 @@ ERROR_TEXTS = [
     QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2 is an axis or the seed; an override sets other fields"),
     # gradsim.runs.live.loop (the worker could not build the model)
     QT_TRANSLATE_NOOP("Errors", "cannot build the model: %1"),
+    QT_TRANSLATE_NOOP("Errors", "no model to train: fix the configuration and press Reset"),
+    QT_TRANSLATE_NOOP("Errors", "training step failed: %1: %2"),
     # gradsim.runs.lockstep
     QT_TRANSLATE_NOOP("Errors", "A/B comparison: field %1 must match, because both runs train on the same seed and "
                                 "data batches (A: %2; B: %3)"),

@@ -27,7 +27,7 @@ SMALL = dict(task="adding", seq_len=30, batch_size=8, hidden_size=16, optimizer=
 class Driver:
     """Runs a TrainingLoop in a plain thread and collects its messages."""
 
-    def __init__(self, cfg: RunConfig) -> None:
+    def __init__(self, cfg: RunConfig, ready: type = RunInfo) -> None:
         self.inbox: queue.Queue = queue.Queue()
         self.msgs: list = []
         self.lock = threading.Lock()
@@ -36,7 +36,7 @@ class Driver:
         self.seq = 0
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
-        self.wait_for(lambda: self.of(RunInfo))
+        self.wait_for(lambda: self.of(ready))
 
     def _run(self) -> None:
         for batch in self.loop.run(self.inbox):
@@ -155,12 +155,37 @@ def test_an_exception_in_a_step_pauses_with_a_readable_error(driver, monkeypatch
     d.wait_for(lambda: d.of(ErrorMsg))
     err = d.of(ErrorMsg)[0]
     assert "synthetic failure" in err.message and "FloatingPointError" in err.traceback
+    # structured, for the GUI to show in its language: the template, the exception's name and text
+    (line,) = err.error.messages
+    assert (line.template, line.args) == ("training step failed: %1: %2", ("FloatingPointError", "synthetic failure"))
+    assert err.message == str(err.error) == "training step failed: FloatingPointError: synthetic failure"
     assert d.of(StateMsg)[-1].reason == "error"
     monkeypatch.undo()
     d.send("step", steps=1)  # the loop is still alive and can go on
     d.wait_for(lambda: d.of(StepMsg))
     d.stop()
 
+
+def test_a_model_that_cannot_be_built_is_a_structured_error_and_play_says_so(monkeypatch):
+    """An OS or torch failure while building (not a ConfigError) and the Play that follows
+    (no model): each a structured line the GUI translates, the loop alive to take a fix."""
+    import gradsim.core.trainer as trainer_module  # the loop imports it when it builds
+
+    def no_memory(cfg):
+        raise RuntimeError("can't allocate 33854591752 bytes")
+
+    monkeypatch.setattr(trainer_module, "Trainer", no_memory)
+    d = Driver(RunConfig(**SMALL), ready=ErrorMsg)
+    (built,) = d.of(ErrorMsg)
+    assert built.message == "cannot build the model: can't allocate 33854591752 bytes"
+    assert built.error.messages[0].template == "cannot build the model: %1" and "RuntimeError" in built.traceback
+    d.send("play")
+    d.wait_for(lambda: len(d.of(ErrorMsg)) == 2)
+    play = d.of(ErrorMsg)[1]
+    assert play.error.messages[0].template == "no model to train: fix the configuration and press Reset"
+    assert play.message == str(play.error) and d.of(StateMsg)[-1].reason == "error"
+    assert not d.of(StepMsg)
+    d.stop()
 
 def test_process_channel_round_trip_keeps_snapshots_immutable():
     ch = ProcessChannel(RunConfig(**SMALL))

@@ -143,7 +143,8 @@ class TrainingLoop:
             self._stopped = True
         elif kind is Kind.PLAY:
             if self._trainer is None:
-                self._error("no model to train: fix the configuration and press Reset", "")
+                error = ConfigError(Message("no model to train: fix the configuration and press Reset"))
+                self._error(str(error), "", error)
                 return
             self._until = cmd.until
             done = self._trainer.step_count
@@ -198,11 +199,9 @@ class TrainingLoop:
                 trainer = self._trainer
                 trainer.reset(cfg)
         except Exception as err:  # a config that cannot run here (cuda absent, a bad csv file, ...)
-            if isinstance(err, ConfigError):  # structured: the GUI shows it in its language
-                error = ConfigError(Message("cannot build the model: %1", (err,)))
-                self._error(str(error), traceback.format_exc(), error)
-            else:
-                self._error(f"cannot build the model: {err}", traceback.format_exc())
+            # structured, so that the GUI shows it in its language (an OS or torch reason as it is)
+            error = ConfigError(Message("cannot build the model: %1", (err if isinstance(err, ConfigError) else str(err),)))
+            self._error(str(error), traceback.format_exc(), error)
             return
         self._trainer = trainer
         self._run_id = run_id
@@ -231,7 +230,8 @@ class TrainingLoop:
         try:
             snap = self._trainer.step()
         except Exception as err:
-            self._error(f"training step failed: {type(err).__name__}: {err}", traceback.format_exc())
+            error = ConfigError(Message("training step failed: %1: %2", (type(err).__name__, str(err))))
+            self._error(str(error), traceback.format_exc(), error)
             return
         self._next_step_at = time.monotonic() + self._delay
         self._out.append(StepMsg(self._run_id, snap))
