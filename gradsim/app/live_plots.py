@@ -140,7 +140,9 @@ class _LiveMixin:
         self._fitting = True
         try:
             leg = self.legend
-            leg.setVisible(self.legend_wanted and bool(leg.items))  # no empty box before the first curve
+            # no empty box before the first curve; a legend left out stays out until a layout
+            # finds it a free place (layout_legend), not shown again by every new entry text
+            leg.setVisible(self.legend_wanted and bool(leg.items) and not self.__dict__.get("_legend_left_out"))
             base = self.__dict__.get("_legend_columns", 1)
             most = max(base, min(len(leg.items), 4))
             best = None
@@ -158,7 +160,22 @@ class _LiveMixin:
             leg.setOffset(leg.opts["offset"])  # re-anchor the (scaled) box to its corner
         finally:
             self._fitting = False
+        self._fitted_top = self._legend_top_offset()
         self.schedule_legend()
+
+    def layout_legend(self) -> None:
+        # the legend's size depends on where its top corner is (below the profile's badge,
+        # which comes and goes and wraps): fitted again when that moved
+        if getattr(self, "plotItem", None) is None:  # closed (PlotWidget.close drops it)
+            return
+        if self.__dict__.get("_fitted_top") != self._legend_top_offset():
+            self._fit_legend()
+        if self.__dict__.get("_legend_left_out") and self.legend_wanted and self.legend.items:
+            # tried again out of sight: nothing is painted before the verdict, so a legend that
+            # still covers the data does not blink on for a frame (it did, 4 times a second)
+            self.legend.setVisible(True)
+        self._legend_left_out = False
+        super().layout_legend()  # legend_blocked() leaves it out again where nothing is free
 
     def _legend_scale_with(self, cols: int) -> float:
         leg = self.legend
@@ -169,11 +186,19 @@ class _LiveMixin:
         self._legend_update_size()
         width, height = leg.width(), leg.height()
         room = self.plotItem.vb.width() - 16
-        room_h = MAX_BAND * self.plotItem.vb.height() - 20
+        # the band make_headroom asks for is the legend's height, its corner's offset from the
+        # top (below the profile's badge: 40 px) and 8 px; it must fit in MAX_BAND, or the
+        # legend covers the data (or, blocked, blinks off and on while they move)
+        room_h = MAX_BAND * self.plotItem.vb.height() - self._legend_top_offset() - 10
         scale = 1.0 if width <= 0 or room <= 0 else min(1.0, room / width)
         if height > 0 and room_h > 0:
             scale = min(scale, room_h / height)
         return max(self.MIN_LEGEND_SCALE, scale)
+
+    def _legend_top_offset(self) -> float:
+        """Pixels between the view's top and a legend in a top corner (the largest of them)."""
+        tops = [y for _x, y in self.legend_corners() if y > 0]
+        return float(max(tops)) if tops else 0.0
 
     #: "top": the legend keeps its top corner and the Ranger keeps a band free above the
     #: data (live data move every frame; a legend moving to whichever corner is free at the
@@ -193,9 +218,11 @@ class _LiveMixin:
 
     def legend_blocked(self) -> None:
         """No place covers no data, even with the band above them as large as allowed (a
-        legend of six entries in a 110-px-high plot): the legend is left out until the plot
-        is resized (``_fit_legend`` shows it again); the data come first."""
+        legend of six entries in a 110-px-high plot): the legend is left out until a later
+        layout (after new data, a resize) finds it a free place; each layout tries again out
+        of sight, so it never blinks on over the data. The data come first."""
         if self.ranger.active:
+            self._legend_left_out = True
             self.legend.setVisible(False)
 
     def make_headroom(self, top: float) -> bool:

@@ -355,6 +355,32 @@ def test_a_line_label_moves_off_the_data(qtbot):
     assert _line_label_problems("spectral", p.plotItem.vb) == []
 
 
+
+@pytest.mark.parametrize("height", [280, 320, 420])
+def test_the_profile_legend_below_its_badge_covers_no_data(qtbot, height):
+    """The csv preset's profile at 1600×1000 (a 440×270 view): a badge on top, four legend
+    entries in the top corner below it, a profile rising to the right across the whole width.
+    The legend was sized for a band starting 10 px below the top, not 40 px (below the
+    badge): the band it needed exceeded the most the Ranger keeps free, so the legend covered
+    the profile, or, blocked, blinked off and on while training. It is scaled to fit."""
+    from gradsim.app.live_plots import LiveProfilePlot
+    from gradsim.core.theory import measured_rate, profile_curves, theory_from_spectrum
+
+    p = LiveProfilePlot()
+    qtbot.addWidget(p)
+    p.resize(470, height)
+    p.show()
+    prof = 0.8 ** (47.0 - np.arange(48.0)) * 10.0 ** np.linspace(-1.5, 0, 48)  # not a straight line
+    theory = theory_from_spectrum(1.56, 1.05, "tanh", 48)
+    for _ in range(3):  # as a live run: the same picture redrawn
+        p.update_data(prof, title="Newest profile (last)", bounds=profile_curves(prof, theory, measured_rate(prof)))
+        p.set_badge("vanishing, measured ×0.8/step; the bound allows growth: γσ_max = 1.56", "vanishing")
+        _settle(p)
+    assert len(p.legend.items) == 4
+    assert p.legend.isVisible(), "the legend was left out: it should have been scaled to fit"
+    assert [x for x in problems("profile", p) if "legend" in x] == []
+
+
 # --------------------------------------------------------------------------- exported figures
 def _figures():
     from gradsim.figures import plots
