@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QDockWidget, QFileDialog, QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
     QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget,
@@ -567,9 +567,9 @@ class MainWindow(QMainWindow):
         st = self.settings
         geom = st.value("window/geometry")
         if geom is not None:
-            self.restoreGeometry(geom)
+            self.restoreGeometry(geom)  # Qt moves a geometry that is off every screen back on
         else:
-            self.resize(1600, 1000)
+            self._first_size()
         state = st.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -585,6 +585,25 @@ class MainWindow(QMainWindow):
         })
         self.actions.set_speed(read_float(st, "run/delay", 0.0))
         self.apply_preset_levels(self.session.preset)
+
+    #: The first launch's window size, where the screen has room for it.
+    FIRST_SIZE = (1600, 1000)
+
+    def _first_size(self) -> None:
+        """1600×1000, or the screen's available area where it is smaller (a 1280×720 projector:
+        a larger window would run off the screen, its status bar and right-hand plots cut),
+        centred on it."""
+        w, h = self.FIRST_SIZE
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(w, h)
+            return
+        avail = screen.availableGeometry()
+        # the frame (title bar, borders) is not known before the window is shown: keep a margin
+        w, h = min(w, avail.width() - 16), min(h, avail.height() - 48)
+        self.resize(max(w, 320), max(h, 240))
+        self.move(avail.x() + max(0, (avail.width() - self.width()) // 2),
+                  avail.y() + max(0, (avail.height() - self.height() - 32) // 2))
 
     def save_settings(self) -> None:
         st = self.settings
