@@ -152,6 +152,14 @@ class ConfigPanel(QScrollArea):
                 form.addRow(label, editor)
                 self.editors[name] = editor
                 self.labels[name] = label
+            if group == "Task":
+                # what the csv task read from its file (rows, columns, what was left out)
+                self.data_info = QLabel()
+                self.data_info.setObjectName("dataInfo")
+                self.data_info.setWordWrap(True)
+                self.data_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.data_info.hide()
+                form.addRow(self.data_info)
             column.addWidget(box)
         self.hint = QLabel()
         self.hint.setObjectName("resetHint")
@@ -164,6 +172,9 @@ class ConfigPanel(QScrollArea):
         self.setMinimumWidth(inner.sizeHint().width() + 24)
         session.configChanged.connect(self.show_config)
         session.pendingChanged.connect(self.show_pending)
+        self._data: Any = None
+        session.runStarted.connect(lambda info: self.show_data(getattr(info, "data", None)))
+        session.runCleared.connect(lambda: self.show_data(None))
         self.show_config(session.config)
         self.show_pending(session.pending_reset)
 
@@ -253,9 +264,17 @@ class ConfigPanel(QScrollArea):
             "momentum": cfg.optimizer in ("momentum", "rmsprop"),
             "beta1": cfg.optimizer == "adam",
             "beta2": cfg.optimizer == "adam",
+            **{name: cfg.task == "csv" for name in ("csv_path", "csv_columns", "csv_target", "csv_horizon",
+                                                    "csv_normalize")},
         }
         for name, used in hints.items():
             self.labels[name].setEnabled(used)
+
+    def show_data(self, data: Any) -> None:
+        """Show the line a run's task gives on the data it read (None: hide it)."""
+        self._data = data
+        self.data_info.setVisible(data is not None)
+        self.data_info.setText("" if data is None else self.tr("Read %1").replace("%1", translate_config_error(data)))
 
     # ------------------------------------------------------------ language
     def retranslate(self) -> None:
@@ -275,6 +294,8 @@ class ConfigPanel(QScrollArea):
                 for i in range(editor.count()):
                     editor.setItemText(i, choice_label(editor.itemData(i)))
         self.hint.setText(self.tr("↻ applies on reset (R)"))
+        if hasattr(self, "_data"):
+            self.show_data(self._data)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.LanguageChange:

@@ -359,6 +359,9 @@ ERROR_TEXTS = [
     QT_TRANSLATE_NOOP("Errors", "[overrides] %1 = %2: must be a table of fields, e.g. { lr = 0.1 }"),
     QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2: unknown field (known: %3)"),
     QT_TRANSLATE_NOOP("Errors", "[overrides] %1: %2 is an axis or the seed; an override sets other fields"),
+    # gradsim.core.tasks.CsvSeries.describe (what the csv task read)
+    QT_TRANSLATE_NOOP("Errors", "%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead"),
+    QT_TRANSLATE_NOOP("Errors", "%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead; left out (not numeric): %6"),
     # gradsim.runs.live.loop (the worker could not build the model)
     QT_TRANSLATE_NOOP("Errors", "cannot build the model: %1"),
     QT_TRANSLATE_NOOP("Errors", "no model to train: fix the configuration and press Reset"),
@@ -572,7 +575,8 @@ def translate_legends(widget) -> None:
 
 _PLOT_TEXTS = {
     "trivial baseline": QT_TRANSLATE_NOOP("PlotText", "trivial baseline"),
-    "predict 0 (MSE 0.5)": QT_TRANSLATE_NOOP("PlotText", "predict 0 (MSE 0.5)"),
+    "predict 0": QT_TRANSLATE_NOOP("PlotText", "predict 0"),
+    "predict the mean": QT_TRANSLATE_NOOP("PlotText", "predict the mean"),
     "predict the mean (MSE 1/6)": QT_TRANSLATE_NOOP("PlotText", "predict the mean (MSE 1/6)"),
     "no readout (loss = sum of h_T)": QT_TRANSLATE_NOOP("PlotText", "no readout (loss = sum of h_T)"),
     "sine: next-value prediction": QT_TRANSLATE_NOOP("PlotText", "sine: next-value prediction"),
@@ -581,6 +585,7 @@ _PLOT_TEXTS = {
 }
 _CHANCE = re.compile(r"^chance \(ln (\d+)\)$")
 _TRUE_CLASS = re.compile(r"^p\(true class (\d+)\) over t$")
+_CSV_TITLE = re.compile(r"^csv: (?P<name>.+), (?P<h>\d+) row\(s\) ahead$")  # figures.run.csv_title
 
 
 def translate_plot_text(text: str) -> str:
@@ -593,4 +598,12 @@ def translate_plot_text(text: str) -> str:
         return QCoreApplication.translate("PlotText", "chance (ln %1)").replace("%1", m.group(1))
     if m := _TRUE_CLASS.match(text):
         return QCoreApplication.translate("PlotText", "p(true class %1) over t").replace("%1", m.group(1))
+    if m := _CSV_TITLE.match(text):
+        name = m.group("name")
+        if name == "first column":
+            name = QCoreApplication.translate("PlotText", "first column")
+        elif name.startswith("column ") and name[7:].isdigit():
+            name = QCoreApplication.translate("PlotText", "column %1").replace("%1", name[7:])
+        return (QCoreApplication.translate("PlotText", "csv: %1, %2 row(s) ahead")
+                .replace("%2", m.group("h")).replace("%1", name))
     return text

@@ -104,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
     div = summary["diverged_at"]
     note = f", diverged at step {div}" if div is not None else ""
     sps = summary["steps_per_second"]
+    if result.data is not None:  # what a file gave (and left out): a skipped column must not go unnoticed
+        print(f"read {result.data}")
     print(f"wrote {out}: {args.steps} steps, final loss {summary['final_loss']:.6g}, {sps:.1f} steps/s{note}")
     return 0
 

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -76,6 +77,10 @@ class Task:
         """Outputs of sample ``b`` as (T, out) (probabilities for classification)."""
         return out[:, b, :].detach().cpu().double().numpy()
 
+    def describe_data(self) -> Message | None:
+        """One line on the data this task read from a file (None for a generated task)."""
+        return None
+
 
 class SineTask(Task):
     """Seed 002: ``seq_len + 1`` points of sin over [s, s+10], s a random integer 0–9;
@@ -84,7 +89,7 @@ class SineTask(Task):
 
     name = "sine"
     baseline = 0.5
-    baseline_label = "predict 0 (MSE 0.5)"
+    baseline_label = "predict 0"  # the plots add the value: "predict 0 (0.5)"
 
     def sample(self, rng: np.random.Generator) -> Batch:
         starts = rng.integers(0, 10, size=self.B)
@@ -210,6 +215,34 @@ class CsvSeries:
     inputs: np.ndarray
     targets: np.ndarray
     skipped: tuple[str, ...]  # columns left out because they are not numeric
+    rows: int = 0      # data rows in the file (the header not counted)
+    horizon: int = 1   # csv_horizon: targets[t] is the target column's row t + horizon
+    source: Any = None  # the file as messages name it (a path, or Reason("the shipped sample"))
+
+    def describe(self) -> Message:
+        """What was read, as one structured line for a front end to show (and translate):
+        the file, its rows, the input and target columns, how far ahead, and the columns
+        left out because they hold no number (a date, a label), which would otherwise go
+        unnoticed.
+
+        Example: ``x.csv: 300 rows; inputs temp, wind; predicts temp, 1 row(s) ahead; left
+        out (not numeric): date, label``."""
+        args = (self.source if self.source is not None else self.path, str(self.rows),
+                ", ".join(self.input_names), ", ".join(self.target_names), str(self.horizon))
+        if self.skipped:
+            return Message(CSV_DESCRIPTION[1], (*args, ", ".join(self.skipped)))
+        return Message(CSV_DESCRIPTION[0], args)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The same facts as data (a run folder's ``summary.json``: ``data``; the path is in
+        its ``config.toml``)."""
+        return {"rows": self.rows, "inputs": list(self.input_names),
+                "targets": list(self.target_names), "horizon": self.horizon, "skipped": list(self.skipped)}
+
+
+#: :meth:`CsvSeries.describe`'s two templates (without and with left-out columns).
+CSV_DESCRIPTION = ("%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead",
+                   "%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead; left out (not numeric): %6")
 
 
 #: The largest CSV file the csv task reads. The series is parsed whole into memory, a few
@@ -464,7 +497,7 @@ def load_csv_series(cfg: RunConfig) -> CsvSeries:
     return CsvSeries(
         path=str(shown), input_names=tuple(header[j] for j in input_cols),
         target_names=tuple(header[j] for j in target_cols),
-        inputs=x[: n - h], targets=y[h:], skipped=tuple(skipped),
+        inputs=x[: n - h], targets=y[h:], skipped=tuple(skipped), rows=n, horizon=h, source=shown,
     )
 
 
@@ -497,7 +530,7 @@ class CsvTask(Task):
         self._y = series.targets
         self._windows = len(self._x) - self.T + 1
         self.baseline = float(series.targets.var(axis=0).mean())
-        self.baseline_label = f"predict the mean (MSE {self.baseline:.3g})"
+        self.baseline_label = "predict the mean"  # the plots add the value (the MSE)
 
     def sample(self, rng: np.random.Generator) -> Batch:
         starts = rng.integers(0, self._windows, size=self.B)
@@ -509,6 +542,9 @@ class CsvTask(Task):
 
     def target_for_plot(self, y, b=0):
         return y[:, b, :].detach().cpu().double().numpy()
+
+    def describe_data(self) -> Message:
+        return self.series.describe()
 
 
 _TASKS = {"sine": SineTask, "adding": AddingTask, "recall": RecallTask, "toy3": Toy3Task, "csv": CsvTask}

@@ -52,8 +52,18 @@ def prediction_series(cfg: RunConfig, snap: Snapshot | None) -> tuple[np.ndarray
     if cfg.task == "recall":
         true = int(np.nanargmax(snap.target[-1]))
         return snap.prediction[:, true], snap.target[:, true], f"p(true class {true}) over t; target at the last step"
+    if cfg.task == "csv":
+        return snap.prediction[:, 0], snap.target[:, 0], csv_title(cfg)
     title = "sine: next-value prediction" if cfg.task == "sine" else "adding: running output; target at the last step"
     return snap.prediction[:, 0], snap.target[:, 0], title
+
+
+def csv_title(cfg: RunConfig) -> str:
+    """The csv task's prediction title: the column drawn (the target, else the first input
+    column the config names) and how far ahead, e.g. ``csv: demand, 1 row(s) ahead``."""
+    name = cfg.csv_target.strip() or (cfg.csv_columns.split(",")[0].strip() if cfg.csv_columns.strip() else "")
+    shown = f"column {name}" if name.isdigit() else name or "first column"
+    return f"csv: {shown}, {cfg.csv_horizon} row(s) ahead"
 
 
 def profile_bounds(cfg: RunConfig, snap: Snapshot | None, view: str = "last") -> dict[str, np.ndarray]:

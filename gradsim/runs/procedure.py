@@ -102,6 +102,9 @@ class RunResult:
     eigenvalues: np.ndarray | None = None
     rollout: np.ndarray | None = None
     interrupted_at: int | None = None
+    #: One line on the data read from a file (the csv task: rows, columns, what was left
+    #: out), a :class:`~gradsim.errors.Message`; None for a generated task.
+    data: Any = None
 
     @property
     def history(self) -> History:
@@ -209,6 +212,10 @@ def _finish(result: RunResult, trainer: Any, loop_seconds: float, t_wall: float,
     )
     if result.interrupted_at is not None:
         result.summary["interrupted_at"] = result.interrupted_at
+    series = getattr(trainer.task, "series", None)  # a file's data: what was read, for the record
+    if series is not None:
+        result.summary["data"] = series.as_dict()
+    result.data = trainer.task.describe_data()
     result.eigenvalues = trainer.measured_eigenvalues()[1]  # those of the last snapshot's ρ
     result.rollout = trainer.rollout()
 
@@ -224,10 +231,10 @@ def train(cfg: RunConfig, steps: int, *, sinks: Iterable[Sink] = (), progress: P
     (front ends that keep a partial run), Ctrl-C stops after the last completed step and
     ``result.interrupted_at`` says how many were done; otherwise KeyboardInterrupt propagates.
     """
-    from gradsim.core.trainer import Trainer
-
     steps = check_run(cfg, steps)
     t_wall = time.perf_counter()
+    from gradsim.core.trainer import Trainer
+
     trainer = Trainer(cfg)
     result = RunResult(cfg, new_histories(cfg, steps))
     loop, done = _drive(lambda: (trainer.step(),), [result], steps, [list(sinks)], progress, stop_on_interrupt)
@@ -244,11 +251,11 @@ def train_lockstep(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, *, sinks_a: I
     :func:`gradsim.runs.lockstep.check_compatible`) or cannot run here (:func:`check_run`).
     ``stop_on_interrupt`` as for :func:`train`.
     """
-    from gradsim.runs.lockstep import Comparison
-
     steps = check_run(cfg_a, steps, runs=2)
     check_run(cfg_b, steps, runs=2)
     t_wall = time.perf_counter()
+    from gradsim.runs.lockstep import Comparison
+
     comparison = Comparison(cfg_a, cfg_b)
     results = (RunResult(cfg_a, new_histories(cfg_a, steps)), RunResult(cfg_b, new_histories(cfg_b, steps)))
     loop, done = _drive(comparison.step, results, steps, [list(sinks_a), list(sinks_b)], progress,

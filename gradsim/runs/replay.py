@@ -113,7 +113,7 @@ def task_baseline(cfg: RunConfig | None) -> tuple[float | None, str]:
     if cfg is None:
         return None, ""
     if cfg.task == "sine":
-        return 0.5, "predict 0 (MSE 0.5)"
+        return 0.5, "predict 0"
     if cfg.task == "adding":
         return 1.0 / 6.0, "predict the mean (MSE 1/6)"
     if cfg.task == "recall":

@@ -635,22 +635,27 @@
         <translation>下一步生效</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/controls.py" line="213"/>
+        <location filename="../../gradsim/app/controls.py" line="224"/>
         <source>%1 = %2: applies on reset (R)</source>
         <translation>%1 = %2:重置后生效 (R)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/controls.py" line="214"/>
+        <location filename="../../gradsim/app/controls.py" line="225"/>
         <source>%1 = %2: applies at the next step</source>
         <translation>%1 = %2:下一步生效</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/controls.py" line="224"/>
+        <location filename="../../gradsim/app/controls.py" line="235"/>
         <source>Not applied: %1</source>
         <translation>未应用:%1</translation>
     </message>
     <message>
         <location filename="../../gradsim/app/controls.py" line="277"/>
+        <source>Read %1</source>
+        <translation>已读取 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/controls.py" line="296"/>
         <source>↻ applies on reset (R)</source>
         <translation>↻ 重置后生效 (R)</translation>
     </message>
@@ -725,107 +730,107 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="382"/>
+        <location filename="../../gradsim/app/i18n.py" line="385"/>
         <source>Permission denied</source>
         <translation>权限不足</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="383"/>
+        <location filename="../../gradsim/app/i18n.py" line="386"/>
         <source>No such file or directory</source>
         <translation>文件或文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="384"/>
+        <location filename="../../gradsim/app/i18n.py" line="387"/>
         <source>Is a directory</source>
         <translation>这是一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="385"/>
+        <location filename="../../gradsim/app/i18n.py" line="388"/>
         <source>Not a directory</source>
         <translation>路径中有一项不是文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="386"/>
+        <location filename="../../gradsim/app/i18n.py" line="389"/>
         <source>No space left on device</source>
         <translation>磁盘空间不足</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="387"/>
+        <location filename="../../gradsim/app/i18n.py" line="390"/>
         <source>Read-only file system</source>
         <translation>文件系统只读</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="388"/>
+        <location filename="../../gradsim/app/i18n.py" line="391"/>
         <source>File name too long</source>
         <translation>文件名过长</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="389"/>
+        <location filename="../../gradsim/app/i18n.py" line="392"/>
         <source>Disk quota exceeded</source>
         <translation>超出磁盘配额</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="390"/>
+        <location filename="../../gradsim/app/i18n.py" line="393"/>
         <source>File exists</source>
         <translation>文件已存在</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="391"/>
+        <location filename="../../gradsim/app/i18n.py" line="394"/>
         <source>Operation not permitted</source>
         <translation>不允许此操作</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="392"/>
+        <location filename="../../gradsim/app/i18n.py" line="395"/>
         <source>Input/output error</source>
         <translation>输入/输出错误</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="393"/>
+        <location filename="../../gradsim/app/i18n.py" line="396"/>
         <source>is a folder</source>
         <translation>这是一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="394"/>
+        <location filename="../../gradsim/app/i18n.py" line="397"/>
         <source>no frames</source>
         <translation>没有帧</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="395"/>
+        <location filename="../../gradsim/app/i18n.py" line="398"/>
         <source>Qt could not open the output for painting</source>
         <translation>Qt 无法打开输出文件进行绘制</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="396"/>
+        <location filename="../../gradsim/app/i18n.py" line="399"/>
         <source>Qt could not open the PDF for painting</source>
         <translation>Qt 无法打开 PDF 进行绘制</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="397"/>
+        <location filename="../../gradsim/app/i18n.py" line="400"/>
         <source>Qt failed to write the PNG</source>
         <translation>Qt 写入 PNG 失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="398"/>
+        <location filename="../../gradsim/app/i18n.py" line="401"/>
         <source>Qt wrote an empty file</source>
         <translation>Qt 写出了空文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="399"/>
+        <location filename="../../gradsim/app/i18n.py" line="402"/>
         <source>Qt wrote an empty PDF</source>
         <translation>Qt 写出了空的 PDF</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="400"/>
+        <location filename="../../gradsim/app/i18n.py" line="403"/>
         <source>the encoder wrote an empty file</source>
         <translation>编码器写出了空文件</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="401"/>
+        <location filename="../../gradsim/app/i18n.py" line="404"/>
         <source>no steps (add at least one [[step]] table)</source>
         <translation>没有步骤(请至少添加一个 [[step]] 表)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="402"/>
+        <location filename="../../gradsim/app/i18n.py" line="405"/>
         <source>must be a table ([[step]])</source>
         <translation>必须是一个表([[step]])</translation>
     </message>
@@ -855,12 +860,12 @@
         <translation>配置文件 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="375"/>
+        <location filename="../../gradsim/app/i18n.py" line="378"/>
         <source>cannot export figure to %1: %2</source>
         <translation>无法将图表导出到 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="374"/>
+        <location filename="../../gradsim/app/i18n.py" line="377"/>
         <source>cannot write animation %1: %2</source>
         <translation>无法写入动画 %1:%2</translation>
     </message>
@@ -870,37 +875,37 @@
         <translation>device = &apos;cuda&apos;:这台机器上没有可用的 CUDA(请使用 cpu 或 auto)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="367"/>
+        <location filename="../../gradsim/app/i18n.py" line="370"/>
         <source>A/B comparison: field %1 must match, because both runs train on the same seed and data batches (A: %2; B: %3)</source>
         <translation>A/B 对比:字段 %1 必须相同,因为两次运行使用相同的随机种子和数据批次(A:%2;B:%3)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="369"/>
+        <location filename="../../gradsim/app/i18n.py" line="372"/>
         <source>A/B comparison: fields %1 must match, because both runs train on the same seed and data batches (A: %2; B: %3)</source>
         <translation>A/B 对比:字段 %1 必须相同,因为两次运行使用相同的随机种子和数据批次(A:%2;B:%3)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="373"/>
+        <location filename="../../gradsim/app/i18n.py" line="376"/>
         <source>cannot write report %1: %2</source>
         <translation>无法写入报告 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="376"/>
+        <location filename="../../gradsim/app/i18n.py" line="379"/>
         <source>cannot write to output folder %1: %2</source>
         <translation>无法写入输出文件夹 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="372"/>
+        <location filename="../../gradsim/app/i18n.py" line="375"/>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="377"/>
+        <location filename="../../gradsim/app/i18n.py" line="380"/>
         <source>unknown format %1; use %2</source>
         <translation>未知格式 %1;请使用 %2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="378"/>
+        <location filename="../../gradsim/app/i18n.py" line="381"/>
         <source>ffmpeg could not start (%1)</source>
         <translation>ffmpeg 无法启动(%1)</translation>
     </message>
@@ -1642,26 +1647,36 @@
     </message>
     <message>
         <location filename="../../gradsim/app/i18n.py" line="363"/>
+        <source>%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead</source>
+        <translation>%1:%2 行;输入 %3;预测 %4,提前 %5 行</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="364"/>
+        <source>%1: %2 rows; inputs %3; predicts %4, %5 row(s) ahead; left out (not numeric): %6</source>
+        <translation>%1:%2 行;输入 %3;预测 %4,提前 %5 行;未使用(非数值):%6</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="366"/>
         <source>cannot build the model: %1</source>
         <translation>无法构建模型:%1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="364"/>
+        <location filename="../../gradsim/app/i18n.py" line="367"/>
         <source>no model to train: fix the configuration and press Reset</source>
         <translation>没有可训练的模型:请修正配置后按“重置”</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="365"/>
+        <location filename="../../gradsim/app/i18n.py" line="368"/>
         <source>training step failed: %1: %2</source>
         <translation>训练步骤失败:%1:%2</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="379"/>
+        <location filename="../../gradsim/app/i18n.py" line="382"/>
         <source>ffmpeg stopped (%1)</source>
         <translation>ffmpeg 意外停止（%1）</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="380"/>
+        <location filename="../../gradsim/app/i18n.py" line="383"/>
         <source>the encoder wrote an incomplete file</source>
         <translation>编码器写出的文件不完整</translation>
     </message>
@@ -2320,109 +2335,109 @@
 <context>
     <name>Legend</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="442"/>
+        <location filename="../../gradsim/app/i18n.py" line="445"/>
         <source>loss</source>
         <extracomment>Legend entries of the live plots (English in gradsim.figures.plots / live_plots / core.theory).</extracomment>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="443"/>
+        <location filename="../../gradsim/app/i18n.py" line="446"/>
         <source>gradient clipped</source>
         <translation>已裁剪梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="444"/>
+        <location filename="../../gradsim/app/i18n.py" line="447"/>
         <source>this iteration</source>
         <translation>本次迭代</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="445"/>
+        <location filename="../../gradsim/app/i18n.py" line="448"/>
         <source>prediction</source>
         <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="446"/>
+        <location filename="../../gradsim/app/i18n.py" line="449"/>
         <source>target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="447"/>
+        <location filename="../../gradsim/app/i18n.py" line="450"/>
         <source>free-running roll-out</source>
         <translation>自由递推输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="448"/>
+        <location filename="../../gradsim/app/i18n.py" line="451"/>
         <source>spectral radius ρ</source>
         <translation>谱半径 ρ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="449"/>
+        <location filename="../../gradsim/app/i18n.py" line="452"/>
         <source>(γλ₁)^(T−1−t) bound</source>
         <translation>(γλ₁)^(T−1−t) 上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="450"/>
+        <location filename="../../gradsim/app/i18n.py" line="453"/>
         <source>ρ^(T−1−t) (eigenvalue rate)</source>
         <translation>ρ^(T−1−t)(特征值速率)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="451"/>
+        <location filename="../../gradsim/app/i18n.py" line="454"/>
         <source>measured rate</source>
         <translation>实测倍率</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="452"/>
-        <location filename="../../gradsim/app/i18n.py" line="538"/>
+        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="541"/>
         <source>measured rate, %1/step</source>
         <translation>实测倍率，每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="453"/>
+        <location filename="../../gradsim/app/i18n.py" line="456"/>
         <source>bound</source>
         <translation>上界</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="455"/>
+        <location filename="../../gradsim/app/i18n.py" line="458"/>
         <source>norm γ</source>
         <translation>归一化 γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="456"/>
+        <location filename="../../gradsim/app/i18n.py" line="459"/>
         <source>norm β</source>
         <translation>归一化 β</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="458"/>
+        <location filename="../../gradsim/app/i18n.py" line="461"/>
         <source>no clipping</source>
         <translation>不裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="459"/>
+        <location filename="../../gradsim/app/i18n.py" line="462"/>
         <source>clip by norm</source>
         <translation>按范数裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="460"/>
+        <location filename="../../gradsim/app/i18n.py" line="463"/>
         <source>clip by value</source>
         <translation>按值裁剪</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="461"/>
+        <location filename="../../gradsim/app/i18n.py" line="464"/>
         <source>start</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="530"/>
+        <location filename="../../gradsim/app/i18n.py" line="533"/>
         <source>%1: thrown to w = %2, b = %3</source>
         <translation>%1:被甩到 w = %2, b = %3</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="533"/>
+        <location filename="../../gradsim/app/i18n.py" line="536"/>
         <source>%1 (layer %2)</source>
         <translation>%1(第 %2 层)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="536"/>
+        <location filename="../../gradsim/app/i18n.py" line="539"/>
         <source>readout %1</source>
         <translation>读出层 %1</translation>
     </message>
@@ -2430,19 +2445,19 @@
 <context>
     <name>LivePlots</name>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="356"/>
+        <location filename="../../gradsim/app/live_plots.py" line="374"/>
         <source>diverged at step %1</source>
         <extracomment>Smooth curves up to this many points get a wide antialiased pen. The legend is re-placed at most ~4 times a second while data arrive. A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable). False: the plot keeps its legend hidden (its title says what the points are). &quot;top&quot;: the legend keeps its top corner and the Ranger keeps a band free above the data (live data move every frame; a legend moving to whichever corner is free at the moment chases them); &quot;any&quot;: it moves to a free corner when its own is hit.</extracomment>
         <translation>在第 %1 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="840"/>
+        <location filename="../../gradsim/app/live_plots.py" line="858"/>
         <source>eig(W_hh), ρ = %1</source>
         <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile. The profile&apos;s shape is steady and its bounds leave through the top: any free corner. A badge wider than its plot wraps onto at most this many lines, then is elided. … and takes at most this part of the view&apos;s height.</extracomment>
         <translation>W_hh 的特征值, ρ = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="842"/>
+        <location filename="../../gradsim/app/live_plots.py" line="860"/>
         <source>eig(W_hh) (layer %1), ρ = %2</source>
         <translation>W_hh 的特征值(第 %1 层), ρ = %2</translation>
     </message>
@@ -2671,49 +2686,69 @@ Training backend: %2.</source>
 <context>
     <name>PlotText</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="574"/>
+        <location filename="../../gradsim/app/i18n.py" line="577"/>
         <source>trivial baseline</source>
         <translation>平凡基线</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="575"/>
-        <source>predict 0 (MSE 0.5)</source>
-        <translation>恒预测 0 (MSE 0.5)</translation>
+        <location filename="../../gradsim/app/i18n.py" line="578"/>
+        <source>predict 0</source>
+        <translation>恒预测 0</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="576"/>
+        <location filename="../../gradsim/app/i18n.py" line="579"/>
+        <source>predict the mean</source>
+        <translation>恒预测均值</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="580"/>
         <source>predict the mean (MSE 1/6)</source>
         <translation>恒预测均值 (MSE 1/6)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="577"/>
+        <location filename="../../gradsim/app/i18n.py" line="581"/>
         <source>no readout (loss = sum of h_T)</source>
         <translation>无读出层(损失 = h_T 之和)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="578"/>
+        <location filename="../../gradsim/app/i18n.py" line="582"/>
         <source>sine: next-value prediction</source>
         <translation>正弦:预测下一个值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="579"/>
+        <location filename="../../gradsim/app/i18n.py" line="583"/>
         <source>adding: running output</source>
         <translation>加法问题:逐步输出</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="580"/>
+        <location filename="../../gradsim/app/i18n.py" line="584"/>
         <source>prediction vs target</source>
         <translation>预测与目标</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="593"/>
+        <location filename="../../gradsim/app/i18n.py" line="598"/>
         <source>chance (ln %1)</source>
         <translation>随机猜测 (ln %1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="595"/>
+        <location filename="../../gradsim/app/i18n.py" line="600"/>
         <source>p(true class %1) over t</source>
         <translation>真实类别 %1 的概率 p 随 t 变化</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="604"/>
+        <source>first column</source>
+        <translation>第一列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="606"/>
+        <source>column %1</source>
+        <translation>第 %1 列</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/i18n.py" line="607"/>
+        <source>csv: %1, %2 row(s) ahead</source>
+        <translation>csv:%1,提前 %2 行</translation>
     </message>
 </context>
 <context>
@@ -2844,48 +2879,48 @@ Training backend: %2.</source>
         <translation>最新梯度剖面(%1)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="424"/>
+        <location filename="../../gradsim/app/i18n.py" line="427"/>
         <source>no gradient at the last step</source>
         <extracomment>gradsim.core.theory.BADGE_TEXTS, for lupdate (context &quot;PlotsPanel&quot;: the live panel built them itself before the core&apos;s theory_badge did; a test keeps the two lists equal).</extracomment>
         <translation>最后一步没有梯度</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="425"/>
+        <location filename="../../gradsim/app/i18n.py" line="428"/>
         <source>vanishing: nothing reaches back past the last step</source>
         <translation>梯度消失：没有任何梯度传回到最后一步之前</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="426"/>
+        <location filename="../../gradsim/app/i18n.py" line="429"/>
         <source>vanishing, measured %1/step</source>
         <translation>梯度消失，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="427"/>
+        <location filename="../../gradsim/app/i18n.py" line="430"/>
         <source>neither vanishing nor exploding, measured %1/step</source>
         <translation>既不消失也不爆炸，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="428"/>
+        <location filename="../../gradsim/app/i18n.py" line="431"/>
         <source>exploding, measured %1/step</source>
         <translation>梯度爆炸，实测每步 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="429"/>
+        <location filename="../../gradsim/app/i18n.py" line="432"/>
         <source>the bound guarantees vanishing: γσ_max = %1</source>
         <translation>上界保证消失：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="430"/>
+        <location filename="../../gradsim/app/i18n.py" line="433"/>
         <source>the bound allows growth: γσ_max = %1</source>
         <translation>上界允许增长：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="431"/>
+        <location filename="../../gradsim/app/i18n.py" line="434"/>
         <source>at the bound&apos;s boundary: γσ_max = %1</source>
         <translation>处于上界的临界点：γσ_max = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="432"/>
+        <location filename="../../gradsim/app/i18n.py" line="435"/>
         <source>measured: the slope of log‖∂L_T/∂h_t‖ fitted over t = %1…%2 (%3 steps)</source>
         <translation>实测值：在 t = %1…%2（%3 步）上拟合的 log‖∂L_T/∂h_t‖ 斜率</translation>
     </message>
@@ -3864,73 +3899,73 @@ Training backend: %2.</source>
 <context>
     <name>Theory</name>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="408"/>
+        <location filename="../../gradsim/app/i18n.py" line="411"/>
         <source>vanishing guaranteed: λ₁ &lt; 1/γ</source>
         <translation>必然梯度消失:λ₁ &lt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="409"/>
+        <location filename="../../gradsim/app/i18n.py" line="412"/>
         <source>explosion possible: λ₁ &gt; 1/γ</source>
         <translation>可能梯度爆炸:λ₁ &gt; 1/γ</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="411"/>
+        <location filename="../../gradsim/app/i18n.py" line="414"/>
         <source>boundary: λ₁ = 1/γ (no explosion; vanishing not guaranteed)</source>
         <translation>临界:λ₁ = 1/γ(不会爆炸;不保证消失)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="413"/>
+        <location filename="../../gradsim/app/i18n.py" line="416"/>
         <source>bound does not apply with residual connections</source>
         <translation>有残差连接时该上界不适用</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="414"/>
+        <location filename="../../gradsim/app/i18n.py" line="417"/>
         <source>bound applies to the top layer only</source>
         <translation>该上界只适用于最顶层</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="415"/>
+        <location filename="../../gradsim/app/i18n.py" line="418"/>
         <source>bound unavailable: W_hh is not finite</source>
         <translation>无法计算上界:W_hh 含非有限值</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="416"/>
+        <location filename="../../gradsim/app/i18n.py" line="419"/>
         <source>(curves on the &apos;last&apos; view)</source>
         <translation>(曲线见“last”视图)</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="471"/>
+        <location filename="../../gradsim/app/i18n.py" line="474"/>
         <source>The (γλ₁)^(T−1−t) bound is for the plain rnn cell h_t = f(W h_(t−1) + …); %1&apos;s gates make the step Jacobian depend on the gate values, not on W_hh alone, so no bound is drawn.</source>
         <extracomment>The hover text of a badge that says the bound does not apply (core.theory&apos;s ``detail``).</extracomment>
         <translation>(γλ₁)^(T−1−t) 界只适用于普通 rnn 单元 h_t = f(W h_(t−1) + …);%1 的门使每一步的雅可比矩阵取决于门的取值,而不只取决于 W_hh,因此不画这条界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="475"/>
+        <location filename="../../gradsim/app/i18n.py" line="478"/>
         <source>With h_t = h_(t−1) + f(…) the step Jacobian is I + diag(f′)·W, not diag(f′)·W, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>当 h_t = h_(t−1) + f(…) 时,每一步的雅可比矩阵是 I + diag(f′)·W 而不是 diag(f′)·W,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="478"/>
+        <location filename="../../gradsim/app/i18n.py" line="481"/>
         <source>%1 normalisation puts its own Jacobian into every step, so the (γλ₁)^(T−1−t) bound does not hold.</source>
         <translation>%1在每一步引入了它自己的雅可比矩阵,因此 (γλ₁)^(T−1−t) 界不成立。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="481"/>
+        <location filename="../../gradsim/app/i18n.py" line="484"/>
         <source>Layer %1 of %2: the last step&apos;s loss also reaches it through the layers above, so ‖∂L_T/∂h_t‖ is not bounded by this layer&apos;s W_hh alone.</source>
         <translation>第 %1 层(共 %2 层):最后一步的损失还会经由上面的层传到这一层,因此 ‖∂L_T/∂h_t‖ 不只受这一层的 W_hh 约束。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="484"/>
+        <location filename="../../gradsim/app/i18n.py" line="487"/>
         <source>λ₁ = %1, ρ = %2: no bound can be computed.</source>
         <translation>λ₁ = %1, ρ = %2:无法计算界。</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="497"/>
+        <location filename="../../gradsim/app/i18n.py" line="500"/>
         <source>bound does not apply to %1</source>
         <translation>该上界不适用于 %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/i18n.py" line="499"/>
+        <location filename="../../gradsim/app/i18n.py" line="502"/>
         <source>bound does not apply with %1 normalisation</source>
         <translation>使用 %1 归一化时该上界不适用</translation>
     </message>

@@ -11,7 +11,7 @@ import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from gradsim.config import RunConfig, load_config  # noqa: E402
 from gradsim.runs.folder import OUTPUT_FILES  # noqa: E402
@@ -255,3 +255,36 @@ def test_a_presets_colour_levels_apply_and_give_way_but_the_users_own_stay(qtbot
     assert w.plots.prefs()["levels"] == (-8.0, 0.0)
     w.save_settings()
     assert w.settings.value("plots/levels") == "-8.0,0.0"
+
+
+def test_the_csv_task_says_what_it_read_and_left_out_in_both_languages(qtbot, make_window, ready, tmp_path):
+    """A date and a label column hold no number: the csv task leaves them out, and the Task
+    controls say so (with the rows, inputs and target), so nothing is dropped unnoticed; a
+    generated task shows no such line, and the csv fields are greyed while it is chosen."""
+    from gradsim.app.i18n import set_language
+
+    rows = ["date,temp,label,wind"] + [f"2020-01-{i % 28 + 1:02d},{i % 7 * 0.5},{'ab'[i % 2]},{i % 5}"
+                                        for i in range(60)]
+    (tmp_path / "x.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    w = make_window(task="csv", csv_path=str(tmp_path / "x.csv"), csv_target="temp", csv_columns="",
+                    seq_len=20)
+    ready(qtbot, w.session)
+    info = w.controls.data_info
+    qtbot.waitUntil(info.isVisible, timeout=15000)
+    text = info.text()
+    assert "x.csv" in text and "60 rows" in text and "inputs wind" in text and "predicts temp" in text, text
+    assert "left out (not numeric): date, label" in text, text
+    assert w.controls.labels["csv_path"].isEnabled()
+    try:
+        assert set_language("zh")
+        QApplication.processEvents()
+        zh = info.text()
+        assert "60 行" in zh and "未使用" in zh and "date, label" in zh and "rows" not in zh, zh
+    finally:
+        set_language("en")
+        QApplication.processEvents()
+    assert "left out" in info.text()  # back in English
+    w.session.set_field("task", "adding")
+    w.session.reset()
+    qtbot.waitUntil(lambda: w.session.run_info.config.task == "adding" and not info.isVisible(), timeout=15000)
+    assert not w.controls.labels["csv_path"].isEnabled()

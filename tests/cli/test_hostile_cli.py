@@ -421,6 +421,25 @@ def test_hostile_csv_files_are_one_line_and_create_nothing(tmp_path, capsys, nam
     assert _listing(tmp_path) == [path.name]
 
 
+def test_a_csv_run_says_what_it_read_and_records_it(tmp_path, capsys):
+    """The columns that hold no number are left out, and `gradsim run` says so (with rows,
+    inputs, target) on a line of its own; summary.json holds the same facts."""
+    path = tmp_path / "days.csv"
+    path.write_text("day,a,note\n" + "".join(f"d{i},{i % 4},n{i}\n" for i in range(24)))
+    r = in_process(capsys, "run", *TINY, "task=csv", f"csv_path={path}", "--steps", "2", "--out", str(tmp_path / "o"),
+                   "--quiet", "--no-figures")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == (f"read {str(path)!r}: 24 rows; inputs a; predicts a, 1 row(s) ahead; "
+                        "left out (not numeric): day, note"), r.stdout
+    assert lines[1].startswith(f"wrote {tmp_path / 'o'}: 2 steps") and len(lines) == 2
+    data = json.loads((tmp_path / "o" / "summary.json").read_text())["data"]
+    assert data == {"rows": 24, "inputs": ["a"], "targets": ["a"], "horizon": 1, "skipped": ["day", "note"]}
+    r = in_process(capsys, "run", *TINY, "--steps", "1", "--out", str(tmp_path / "p"), "--quiet", "--no-figures")
+    assert r.returncode == 0 and "read" not in r.stdout  # a generated task read nothing
+    assert "data" not in json.loads((tmp_path / "p" / "summary.json").read_text())
+
+
 def test_a_utf16_csv_file_says_to_save_it_as_utf8(tmp_path, capsys):
     path = tmp_path / "u16.csv"
     path.write_bytes(("a,b\n" + "1,2\n" * 40).encode("utf-16"))

@@ -181,6 +181,21 @@ def test_a_label_column_without_numbers_is_still_skipped(tmp_path):
     p.write_text("day,a\n" + "".join(f"d{i},{i}\n" for i in range(20)))
     s = load_csv_series(_cfg(p))
     assert s.skipped == ("day",) and s.input_names == ("a",)
+    # and it is said, not dropped unnoticed: the line a front end shows, and the record
+    assert str(s.describe()) == f"{str(p)!r}: 20 rows; inputs a; predicts a, 1 row(s) ahead; left out (not numeric): day"
+    assert s.as_dict() == {"rows": 20, "inputs": ["a"], "targets": ["a"], "horizon": 1, "skipped": ["day"]}
+
+
+def test_what_was_read_names_the_target_the_horizon_and_no_left_out_columns(tmp_path):
+    p = tmp_path / "two.csv"
+    p.write_text("a,b\n" + "".join(f"{i},{i % 3}\n" for i in range(30)))
+    s = load_csv_series(_cfg(p, csv_target="b", csv_horizon=3))
+    assert s.rows == 30 and len(s.inputs) == 27  # 3 rows ahead: the last 3 rows have no target
+    line = s.describe()
+    assert str(line) == f"{str(p)!r}: 30 rows; inputs a; predicts b, 3 row(s) ahead" and "left out" not in str(line)
+    assert line.template.count("%") == 5
+    sample = load_csv_series(_cfg(""))  # the shipped sample: named as such, its time column left out
+    assert str(sample.describe()).startswith("the shipped sample: ") and sample.skipped == ("time",)
 
 
 def test_the_live_loop_hands_the_error_over_as_data(tmp_path):

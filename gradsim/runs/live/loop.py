@@ -212,7 +212,7 @@ class TrainingLoop:
             baseline=None if task.baseline is None else float(task.baseline),
             baseline_label=str(task.baseline_label),
             param_names=tuple(n for n, _ in trainer.net.named_parameters()),
-            num_layers=trainer.config.num_layers, gamma=trainer.gamma(),
+            num_layers=trainer.config.num_layers, gamma=trainer.gamma(), data=task.describe_data(),
         ))
         self._extras(force=True)
 

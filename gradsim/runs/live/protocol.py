@@ -102,6 +102,9 @@ class RunInfo:
     param_names: tuple[str, ...]
     num_layers: int
     gamma: float | None
+    #: One line on the data the task read from a file (``Task.describe_data``, a
+    #: :class:`~gradsim.errors.Message` for the GUI to translate); None for a generated task.
+    data: Any = None
 
 
 @dataclass(frozen=True)
