@@ -161,8 +161,12 @@ def headless_qt() -> None:
 
 
 def set_torch_threads(n: int) -> None:
-    """torch's intra-op thread count (imports torch: call it only when training)."""
-    import torch
+    """torch's intra-op thread count (imports torch: call it only when training; a Ctrl-C
+    during the import takes effect after it, see :func:`gradsim.runs.procedure.sigint_deferred`)."""
+    from gradsim.runs.procedure import sigint_deferred
+
+    with sigint_deferred():
+        import torch
 
     torch.set_num_threads(n)
 

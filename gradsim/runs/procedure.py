@@ -33,7 +33,7 @@ from gradsim.core.history import History, run_summary
 from gradsim.core.snapshot import Snapshot
 
 __all__ = ["RunResult", "Sink", "train", "train_lockstep", "new_histories", "history_rows", "check_steps",
-           "check_run", "run_summary", "MAX_STEPS", "Interrupted"]
+           "check_run", "run_summary", "MAX_STEPS", "Interrupted", "sigint_deferred"]
 
 #: A sink receives every step's Snapshot, in order.
 Sink = Callable[[Snapshot], None]
@@ -119,6 +119,35 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, step: int | None) -> None:
         super().__init__(step)
         self.step = step
+
+
+@contextlib.contextmanager
+def sigint_deferred():
+    """Hold Ctrl-C back while the block runs and raise it as KeyboardInterrupt right after.
+
+    For the seconds spent importing torch (and the ~800 modules building a model pulls in:
+    torch._dynamo, sympy, mpmath) and building the model. A KeyboardInterrupt raised inside
+    an import leaves half-imported modules behind (a later import then fails: "cannot load
+    module more than once per process", a traceback after the "interrupted" line), and one
+    raised inside code that a library ``exec``s (dataclasses builds ``__init__`` so) makes
+    CPython 3.11 end the process by SIGINT (exit −2) even though gradsim handled it and
+    printed its line. Held back, it is one clean KeyboardInterrupt at a known point.
+
+    Only in the main thread and where Ctrl-C is Python's default (not ignored, not
+    another handler's); elsewhere the block runs as it is.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+    caught: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if caught:
+        raise KeyboardInterrupt
 
 
 class _Interrupt:
@@ -233,9 +262,10 @@ def train(cfg: RunConfig, steps: int, *, sinks: Iterable[Sink] = (), progress: P
     """
     steps = check_run(cfg, steps)
     t_wall = time.perf_counter()
-    from gradsim.core.trainer import Trainer
+    with sigint_deferred():  # torch and the model: imports and building, Ctrl-C after them
+        from gradsim.core.trainer import Trainer
 
-    trainer = Trainer(cfg)
+        trainer = Trainer(cfg)
     result = RunResult(cfg, new_histories(cfg, steps))
     loop, done = _drive(lambda: (trainer.step(),), [result], steps, [list(sinks)], progress, stop_on_interrupt)
     _finish(result, trainer, loop, t_wall, done)
@@ -254,9 +284,10 @@ def train_lockstep(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, *, sinks_a: I
     steps = check_run(cfg_a, steps, runs=2)
     check_run(cfg_b, steps, runs=2)
     t_wall = time.perf_counter()
-    from gradsim.runs.lockstep import Comparison
+    with sigint_deferred():
+        from gradsim.runs.lockstep import Comparison
 
-    comparison = Comparison(cfg_a, cfg_b)
+        comparison = Comparison(cfg_a, cfg_b)
     results = (RunResult(cfg_a, new_histories(cfg_a, steps)), RunResult(cfg_b, new_histories(cfg_b, steps)))
     loop, done = _drive(comparison.step, results, steps, [list(sinks_a), list(sinks_b)], progress,
                         stop_on_interrupt)

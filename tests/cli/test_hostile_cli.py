@@ -310,6 +310,55 @@ def test_ctrl_c_of_report_is_one_line_and_writes_nothing(tmp_path, monkeypatch, 
     assert _listing(tmp_path) == []
 
 
+
+def test_a_ctrl_c_while_the_model_is_built_waits_for_the_build_then_is_one_line(tmp_path, capsys, monkeypatch):
+    """Under load the Ctrl-C of `gradsim animate` landed inside the ~800 imports of building a
+    model (torch._dynamo, sympy) 1 time in 30, and the run then ended by SIGINT (exit −2) or
+    with an ImportError traceback after its "interrupted" line. The build finishes first;
+    the Ctrl-C is then one KeyboardInterrupt: exit 130, one line, nothing written."""
+    import gradsim.core.trainer as trainer_module
+
+    real_init = trainer_module.Trainer.__init__
+    built = []
+
+    def init_interrupted(self, cfg):
+        os.kill(os.getpid(), signal.SIGINT)  # as the user's Ctrl-C, at the start of the build
+        exec("for _ in range(20000): pass")  # code a library execs, where it used to land
+        real_init(self, cfg)
+        built.append(True)
+
+    monkeypatch.setattr(trainer_module.Trainer, "__init__", init_interrupted)
+    r = in_process(capsys, "animate", *TINY, "--steps", "50", "--out", str(tmp_path / "a.gif"), "--quiet")
+    assert built == [True], "the Ctrl-C broke into the build"
+    assert r.returncode == 130, (r.returncode, r.stderr)
+    assert r.stderr == "gradsim: interrupted at step 0; nothing written\n"
+    assert _listing(tmp_path) == []
+
+
+def test_sigint_deferred_holds_ctrl_c_until_the_block_ends_and_only_where_it_is_the_default():
+    from gradsim.runs.procedure import sigint_deferred
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            exec("for _ in range(20000): pass")
+            done.append("end of the block")
+    assert done == ["end of the block"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    with sigint_deferred():  # no Ctrl-C: nothing raised
+        done.append("quiet")
+    assert done[-1] == "quiet"
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignored (nohup): stays ignored
+    try:
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            exec("for _ in range(20000): pass")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 # ------------------------------------------------------------------ more hostile files and folders
 def _symlink_loop(folder: Path) -> Path:
     a, b = folder / "loop_a.toml", folder / "loop_b.toml"
