@@ -126,10 +126,18 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 @contextlib.contextmanager
 def deferred_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back for a few renames that must happen together; a Ctrl-C that
-    came meanwhile is raised as KeyboardInterrupt at the end. Main thread only (elsewhere
-    Python delivers no SIGINT); does nothing in other threads."""
-    if threading.current_thread() is not threading.main_thread():
+    """Hold Ctrl-C (SIGINT) back while the block runs; a Ctrl-C that came meanwhile is raised
+    as KeyboardInterrupt at the end. Main thread only (elsewhere Python delivers no SIGINT);
+    does nothing in other threads or where SIGINT is ignored (nohup, a background job).
+
+    For a few renames that must happen together, and for importing torch and building a
+    model (:func:`gradsim.runs.procedure.train`): a KeyboardInterrupt raised inside one of
+    those ~800 imports (torch._dynamo, sympy) leaves half-imported modules behind (a later
+    import fails: "cannot load module more than once per process"), and one raised inside
+    code a library ``exec``s (dataclasses builds ``__init__`` so) made CPython 3.11 end the
+    process by SIGINT (exit −2) after gradsim had handled it and printed its line."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
         yield
         return
     caught: list[int] = []

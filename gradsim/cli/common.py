@@ -162,10 +162,10 @@ def headless_qt() -> None:
 
 def set_torch_threads(n: int) -> None:
     """torch's intra-op thread count (imports torch: call it only when training; a Ctrl-C
-    during the import takes effect after it, see :func:`gradsim.runs.procedure.sigint_deferred`)."""
-    from gradsim.runs.procedure import sigint_deferred
+    during the import takes effect after it, see :func:`gradsim.fileio.deferred_interrupt`)."""
+    from gradsim.fileio import deferred_interrupt
 
-    with sigint_deferred():
+    with deferred_interrupt():
         import torch
 
     torch.set_num_threads(n)

@@ -31,9 +31,10 @@ import numpy as np
 from gradsim.config import RunConfig
 from gradsim.core.history import History, run_summary
 from gradsim.core.snapshot import Snapshot
+from gradsim.fileio import deferred_interrupt
 
 __all__ = ["RunResult", "Sink", "train", "train_lockstep", "new_histories", "history_rows", "check_steps",
-           "check_run", "run_summary", "MAX_STEPS", "Interrupted", "sigint_deferred"]
+           "check_run", "run_summary", "MAX_STEPS", "Interrupted"]
 
 #: A sink receives every step's Snapshot, in order.
 Sink = Callable[[Snapshot], None]
@@ -119,35 +120,6 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, step: int | None) -> None:
         super().__init__(step)
         self.step = step
-
-
-@contextlib.contextmanager
-def sigint_deferred():
-    """Hold Ctrl-C back while the block runs and raise it as KeyboardInterrupt right after.
-
-    For the seconds spent importing torch (and the ~800 modules building a model pulls in:
-    torch._dynamo, sympy, mpmath) and building the model. A KeyboardInterrupt raised inside
-    an import leaves half-imported modules behind (a later import then fails: "cannot load
-    module more than once per process", a traceback after the "interrupted" line), and one
-    raised inside code that a library ``exec``s (dataclasses builds ``__init__`` so) makes
-    CPython 3.11 end the process by SIGINT (exit −2) even though gradsim handled it and
-    printed its line. Held back, it is one clean KeyboardInterrupt at a known point.
-
-    Only in the main thread and where Ctrl-C is Python's default (not ignored, not
-    another handler's); elsewhere the block runs as it is.
-    """
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
-        yield
-        return
-    caught: list[int] = []
-    old = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-    if caught:
-        raise KeyboardInterrupt
 
 
 class _Interrupt:
@@ -262,7 +234,7 @@ def train(cfg: RunConfig, steps: int, *, sinks: Iterable[Sink] = (), progress: P
     """
     steps = check_run(cfg, steps)
     t_wall = time.perf_counter()
-    with sigint_deferred():  # torch and the model: imports and building, Ctrl-C after them
+    with deferred_interrupt():  # torch and the model: imports and building, Ctrl-C after them
         from gradsim.core.trainer import Trainer
 
         trainer = Trainer(cfg)
@@ -284,7 +256,7 @@ def train_lockstep(cfg_a: RunConfig, cfg_b: RunConfig, steps: int, *, sinks_a: I
     steps = check_run(cfg_a, steps, runs=2)
     check_run(cfg_b, steps, runs=2)
     t_wall = time.perf_counter()
-    with sigint_deferred():
+    with deferred_interrupt():
         from gradsim.runs.lockstep import Comparison
 
         comparison = Comparison(cfg_a, cfg_b)

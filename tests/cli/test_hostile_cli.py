@@ -335,23 +335,23 @@ def test_a_ctrl_c_while_the_model_is_built_waits_for_the_build_then_is_one_line(
     assert _listing(tmp_path) == []
 
 
-def test_sigint_deferred_holds_ctrl_c_until_the_block_ends_and_only_where_it_is_the_default():
-    from gradsim.runs.procedure import sigint_deferred
+def test_deferred_interrupt_holds_ctrl_c_until_the_block_ends_and_an_ignored_one_stays_ignored():
+    from gradsim.fileio import deferred_interrupt
 
     done = []
     with pytest.raises(KeyboardInterrupt):
-        with sigint_deferred():
+        with deferred_interrupt():
             os.kill(os.getpid(), signal.SIGINT)
             exec("for _ in range(20000): pass")
             done.append("end of the block")
     assert done == ["end of the block"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
-    with sigint_deferred():  # no Ctrl-C: nothing raised
+    with deferred_interrupt():  # no Ctrl-C: nothing raised
         done.append("quiet")
     assert done[-1] == "quiet"
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignored (nohup): stays ignored
     try:
-        with sigint_deferred():
+        with deferred_interrupt():
             os.kill(os.getpid(), signal.SIGINT)
             exec("for _ in range(20000): pass")
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
