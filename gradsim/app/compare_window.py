@@ -240,6 +240,7 @@ class CompareWindow(QWidget):
         for hp, label in zip(fig.heatmaps, self.labels):
             hp._set_titles(view_title(self.view))  # the colour bar names the quantity …
             relabel_plot(hp, self.tr("time step t"), self.tr("iteration"), label)  # … the title the run
+            hp.set_zero_label(self.tr("exact 0"))  # the grey patch's key, under the bar
         retranslate_plot_menus(self)
         self._dirty = True
         self.redraw()

@@ -521,7 +521,7 @@
         <translation>gradsim — 对比运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="433"/>
+        <location filename="../../gradsim/app/compare_window.py" line="434"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -531,7 +531,7 @@
         <translation>导出图表…</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="337"/>
+        <location filename="../../gradsim/app/compare_window.py" line="338"/>
         <source>Comparison stopped</source>
         <translation>对比已停止</translation>
     </message>
@@ -557,57 +557,62 @@
         <translation>时间步 t</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="409"/>
+        <location filename="../../gradsim/app/compare_window.py" line="243"/>
+        <source>exact 0</source>
+        <translation>恰好为 0</translation>
+    </message>
+    <message>
+        <location filename="../../gradsim/app/compare_window.py" line="410"/>
         <source>{run} diverged at step {step}</source>
         <translation>{run} 在第 {step} 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="416"/>
+        <location filename="../../gradsim/app/compare_window.py" line="417"/>
         <source>A/B comparison — {a}  vs  {b}   (one colour scale: log10 {lo:.1f} … {hi:.1f})</source>
         <translation>A/B 对比 — {a}  vs  {b}   (统一色标:log10 {lo:.1f} … {hi:.1f})</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="420"/>
+        <location filename="../../gradsim/app/compare_window.py" line="421"/>
         <source>; {percent} of the values lie beyond it, drawn in its end colours</source>
         <translation>；{percent} 的数值超出此范围，以两端的颜色绘制</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="426"/>
+        <location filename="../../gradsim/app/compare_window.py" line="427"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="426"/>
+        <location filename="../../gradsim/app/compare_window.py" line="427"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="427"/>
+        <location filename="../../gradsim/app/compare_window.py" line="428"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="427"/>
+        <location filename="../../gradsim/app/compare_window.py" line="428"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="431"/>
+        <location filename="../../gradsim/app/compare_window.py" line="432"/>
         <source>iteration {a} of {n} (A) / {b} (B): {state}</source>
         <translation>迭代 {a}/{n} (A) / {b} (B):{state}</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="433"/>
+        <location filename="../../gradsim/app/compare_window.py" line="434"/>
         <source>Play</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="471"/>
+        <location filename="../../gradsim/app/compare_window.py" line="472"/>
         <source>Export comparison figure</source>
         <translation>导出对比图</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/compare_window.py" line="496"/>
+        <location filename="../../gradsim/app/compare_window.py" line="497"/>
         <source>the comparison process ended unexpectedly</source>
         <translation>对比进程意外结束</translation>
     </message>
@@ -2445,19 +2450,19 @@
 <context>
     <name>LivePlots</name>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="374"/>
+        <location filename="../../gradsim/app/live_plots.py" line="383"/>
         <source>diverged at step %1</source>
         <extracomment>Smooth curves up to this many points get a wide antialiased pen. The legend is re-placed at most ~4 times a second while data arrive. A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable). False: the plot keeps its legend hidden (its title says what the points are). &quot;top&quot;: the legend keeps its top corner and the Ranger keeps a band free above the data (live data move every frame; a legend moving to whichever corner is free at the moment chases them); &quot;any&quot;: it moves to a free corner when its own is hit.</extracomment>
         <translation>在第 %1 步发散</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="858"/>
+        <location filename="../../gradsim/app/live_plots.py" line="867"/>
         <source>eig(W_hh), ρ = %1</source>
         <extracomment>Theory curves beyond the profile&apos;s span by more than this (decades) leave the view alone: an explosion-regime bound reaches 10^900 and would flatten the profile. The profile&apos;s shape is steady and its bounds leave through the top: any free corner. A badge wider than its plot wraps onto at most this many lines, then is elided. … and takes at most this part of the view&apos;s height.</extracomment>
         <translation>W_hh 的特征值, ρ = %1</translation>
     </message>
     <message>
-        <location filename="../../gradsim/app/live_plots.py" line="860"/>
+        <location filename="../../gradsim/app/live_plots.py" line="869"/>
         <source>eig(W_hh) (layer %1), ρ = %2</source>
         <translation>W_hh 的特征值(第 %1 层), ρ = %2</translation>
     </message>

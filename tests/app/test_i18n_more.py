@@ -103,6 +103,7 @@ def test_compare_window_switches_language_at_run_time(qtbot):
             x, y, title = _axis_texts(h.plot_item)
             assert CJK.search(x) and CJK.search(y) and title == label  # the title names the run (B: clip=norm)
             assert CJK.search(h.color_bar.getAxis("left").labelText)
+            assert CJK.search(h._zero_text), h._zero_text  # the key of the grey patch said "exact 0"
         assert CJK.search(win.windowTitle()) and CJK.search(win.export_button.text())
         assert CJK.search(win.status.text()) and CJK.search(fig.title.text())
     finally:
