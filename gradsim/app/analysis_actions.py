@@ -29,11 +29,12 @@ PNG_SCALE = 2
 
 def restyle_figure(widget, scale: float) -> None:
     """Presentation look for a figure that is not a live plot: fonts × ``scale``, lines
-    twice as thick when ``scale`` > 1 (as :func:`gradsim.app.presentation.style_plot`)."""
-    from gradsim.app.presentation import LINE_SCALE, style_plot
+    LINE_SCALE × as thick at FONT_SCALE and in proportion above it (as
+    :func:`gradsim.app.presentation.style_plot`)."""
+    from gradsim.app.presentation import FONT_SCALE, LINE_SCALE, style_plot
 
     style_plot(widget, scale)
-    factor = LINE_SCALE if scale > 1 else 1.0
+    factor = LINE_SCALE * scale / FONT_SCALE if scale > 1 else 1.0  # a 4K screen's 3x: lines 4x
     item = widget.getPlotItem() if hasattr(widget, "getPlotItem") else getattr(widget, "plot_item", None)
     if item is None:
         return

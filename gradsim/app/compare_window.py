@@ -448,9 +448,9 @@ class CompareWindow(QWidget):
     # ------------------------------------------------------------ presentation & export
     def set_presentation(self, on: bool) -> None:
         """Larger fonts and thicker lines (follows the main window's presentation mode)."""
-        from gradsim.app.presentation import FONT_SCALE
+        from gradsim.app.presentation import presentation_scale
 
-        self._font_scale = FONT_SCALE if on else 1.0
+        self._font_scale = presentation_scale(self) if on else 1.0
         base = self.font().pointSizeF()
         self.setStyleSheet(f"QWidget {{ font-size: {base * self._font_scale:.1f}pt; }}" if on and base > 0 else "")
         self._dirty = True

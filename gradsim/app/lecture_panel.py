@@ -600,8 +600,8 @@ class LectureController:
 
     # ------------------------------------------------------------ presentation
     def _on_presentation(self, on: bool) -> None:
-        from gradsim.app.presentation import FONT_SCALE
-        self.panel.set_scale(FONT_SCALE if on else 1.0)
+        from gradsim.app.presentation import presentation_scale
+        self.panel.set_scale(presentation_scale(self.panel) if on else 1.0)
 
 
 def install_lecture(window: MainWindow) -> LectureController:

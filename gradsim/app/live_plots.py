@@ -255,7 +255,7 @@ class _LiveMixin:
         if wide:
             width, aa = 2.0 * self.line_scale, True
         elif self.line_scale > 1.0:
-            width, aa = 2.0, False  # thicker for the back row, crisp, still cheap
+            width, aa = float(self.line_scale), False  # thicker for the back row, crisp, still cheap
         else:
             width, aa = 1.0, True
         return pg.mkPen(plots.PALETTE[index % len(plots.PALETTE)], width=width, style=style), aa

@@ -23,12 +23,27 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 from gradsim.figures import plots
 from gradsim.figures.layout import fit_axes_now
 
-__all__ = ["FONT_SCALE", "LINE_SCALE", "style_plot", "set_title", "title_size", "release_title_width",
+__all__ = ["FONT_SCALE", "LINE_SCALE", "presentation_scale", "style_plot", "set_title", "title_size", "release_title_width",
            "relabel_plot", "PresentationView", "check_plot_names"]
 
-#: Font and line scale factors in presentation mode.
+#: Font and line scale factors in presentation mode on a screen up to REFERENCE_HEIGHT
+#: logical pixels high (1080p, or a 4K panel at the system's 200 % scaling).
 FONT_SCALE = 1.5
 LINE_SCALE = 2.0
+REFERENCE_HEIGHT = 1080
+
+
+def presentation_scale(widget=None) -> float:
+    """Presentation mode's font scale on the screen ``widget`` is on: FONT_SCALE, grown with
+    a taller screen's logical height (a 3840×2160 panel without system scaling: 3.0, so the
+    back row reads it as it reads 1080p; at 1.5 its text was half that size). Never below
+    FONT_SCALE: a 1280×720 projector keeps it."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    height = screen.geometry().height() if screen is not None else REFERENCE_HEIGHT
+    return FONT_SCALE * max(1.0, height / REFERENCE_HEIGHT)
 
 
 def _font(points: float) -> QFont:
@@ -118,10 +133,26 @@ def style_plot(widget, scale: float) -> None:
     if bar is not None:
         for side in ("left", "right"):
             _style_axis(bar.getAxis(side), scale)
+        _fit_bar_ticks(bar.getAxis("right"))
     for item in _plot_items(widget):
         fit_axes_now(item)  # the larger tick labels get their room before the next paint
     if hasattr(widget, "set_line_scale"):
-        widget.set_line_scale(LINE_SCALE if scale > 1 else 1.0)
+        widget.set_line_scale(LINE_SCALE * scale / FONT_SCALE if scale > 1 else 1.0)
+
+
+#: pyqtgraph's colour bar gives its tick labels a fixed 45 px.
+BAR_TICKS_WIDTH = 45
+
+
+def _fit_bar_ticks(axis: pg.AxisItem) -> None:
+    """The colour bar's tick labels have a fixed width, not one that grows with their font:
+    at 3x (a 4K screen) every label wider than "0" ("-5", "-10", "-20") was dropped and the
+    bar read 0 at the top and nothing else. Room for "-20" and the tick, at the least 45 px."""
+    from PySide6.QtGui import QFontMetricsF
+
+    font = axis.style["tickFont"] or QFont()
+    need = QFontMetricsF(font).horizontalAdvance("-20") + axis.style["tickTextOffset"][0] + 12
+    axis.setWidth(max(BAR_TICKS_WIDTH, int(round(need))))
 
 
 def _style_texts(item: pg.PlotItem, scale: float) -> None:

@@ -30,7 +30,7 @@ from gradsim.app import i18n
 from gradsim.app.exports import export_all, export_csv, export_figure
 from gradsim.app.busy import busy_text
 from gradsim.app.plots_panel import FIGURES, PlotsPanel, figure_title
-from gradsim.app.presentation import FONT_SCALE, PresentationView, check_plot_names, style_plot
+from gradsim.app.presentation import PresentationView, check_plot_names, presentation_scale, style_plot
 from gradsim.app.resources import app_icon
 from gradsim.app.session import Session
 from gradsim.app.settings import open_settings, read_float, read_levels
@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         if on == self._presenting:
             return
         self._presenting = on
-        scale = FONT_SCALE if on else 1.0
+        scale = presentation_scale(self) if on else 1.0
         # A style sheet, not setFont: with the app's style sheet set, a parent's font no
         # longer propagates to its children.
         base = self._normal_font.pointSizeF()

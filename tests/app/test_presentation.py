@@ -126,6 +126,70 @@ def test_every_label_is_enlarged_the_baseline_and_1_over_gamma_too(qtbot, make_w
         assert lab.textItem.font().pointSizeF() == pytest.approx(before[k]), k
 
 
+def _bar_tick_texts(heatmap) -> list[str]:
+    """The colour bar's tick labels as its next paint draws them."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = heatmap.color_bar.getAxis("right")
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        painter.setFont(axis.style["tickFont"])
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]]
+
+
+class _Screen:
+    def __init__(self, height):
+        self.height = height
+
+    def geometry(self):
+        from PySide6.QtCore import QRect
+
+        return QRect(0, 0, self.height * 16 // 9, self.height)
+
+
+class _On:
+    def __init__(self, height):
+        self._screen = _Screen(height)
+
+    def screen(self):
+        return self._screen
+
+
+@pytest.mark.parametrize("height, want", [(720, 1.5), (1080, 1.5), (1440, 2.0), (2160, 3.0)])
+def test_the_presentation_scale_grows_with_a_taller_screen_never_below_1_5(height, want):
+    from gradsim.app.presentation import presentation_scale
+
+    assert presentation_scale(_On(height)) == pytest.approx(want)
+
+
+def test_on_a_screen_twice_1080p_every_label_and_line_is_twice_as_large(qtbot, make_window, ready, monkeypatch):
+    """A 4K panel without system scaling (here: the offscreen screen, with the reference
+    height set to half of it): text at 3×, not the 1.5× that read as half size there."""
+    from gradsim.app import presentation
+    from gradsim.figures.plots import TICK_PT
+
+    w = make_window()
+    ready(qtbot, w.session)
+    w.session.step()
+    qtbot.waitUntil(lambda: w.session.iteration >= 1, timeout=10000)
+    w.plots.draw_all()
+    monkeypatch.setattr(presentation, "REFERENCE_HEIGHT", w.screen().geometry().height() / 2)
+    label = w.plots.loss._base.label
+    before = label.textItem.font().pointSizeF()
+    w.toggle_presentation(True)
+    assert label.textItem.font().pointSizeF() == pytest.approx(before * 2 * FONT_SCALE)
+    assert w.plots.loss.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(TICK_PT * 2 * FONT_SCALE)
+    assert w.plots.loss.line_scale == pytest.approx(2 * presentation.LINE_SCALE)
+    assert len(_bar_tick_texts(w.plots.heatmap)) >= 3  # "-5", "-10" … (fixed 45 px: only "0" was left)
+    w.toggle_presentation(False)
+    assert label.textItem.font().pointSizeF() == pytest.approx(before)
+    assert w.plots.loss.line_scale == 1.0
+
+
 # ------------------------------------------------------------------ keyboard
 def test_enter_commits_and_gives_the_keyboard_back_so_space_and_r_are_shortcuts(qtbot, make_window, ready):
     w = make_window()
