@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QWidget
 
 from gradsim.figures import plots
@@ -38,8 +38,6 @@ def presentation_scale(widget=None) -> float:
     a taller screen's logical height (a 3840×2160 panel without system scaling: 3.0, so the
     back row reads it as it reads 1080p; at 1.5 its text was half that size). Never below
     FONT_SCALE: a 1280×720 projector keeps it."""
-    from PySide6.QtGui import QGuiApplication
-
     screen = widget.screen() if widget is not None else None
     screen = screen or QGuiApplication.primaryScreen()
     height = screen.geometry().height() if screen is not None else REFERENCE_HEIGHT
@@ -148,8 +146,6 @@ def _fit_bar_ticks(axis: pg.AxisItem) -> None:
     """The colour bar's tick labels have a fixed width, not one that grows with their font:
     at 3x (a 4K screen) every label wider than "0" ("-5", "-10", "-20") was dropped and the
     bar read 0 at the top and nothing else. Room for "-20" and the tick, at the least 45 px."""
-    from PySide6.QtGui import QFontMetricsF
-
     font = axis.style["tickFont"] or QFont()
     need = QFontMetricsF(font).horizontalAdvance("-20") + axis.style["tickTextOffset"][0] + 12
     axis.setWidth(max(BAR_TICKS_WIDTH, int(round(need))))
