@@ -46,6 +46,20 @@ def _ctrl_c_as_in_a_terminal():
         signal.signal(signal.SIGINT, before)
 
 
+@pytest.fixture
+def as_nobody() -> list[str] | None:
+    """A command prefix that runs a child as the unprivileged user ``nobody`` where the suite runs
+    as root (root reads and writes any file, so a permission test would prove nothing), ``[]``
+    where it already runs unprivileged, or None where root has no ``setpriv`` to drop it."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    return None if setpriv is None else [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
 @dataclass
 class Case:
     """One network, task, batch and initial state, ready for a capture."""

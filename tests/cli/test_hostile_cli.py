@@ -411,21 +411,11 @@ def test_more_hostile_config_files_are_one_line_and_create_nothing(tmp_path, cap
     assert _listing(tmp_path) == before
 
 
-def _as_nobody() -> list[str] | None:
-    """A command prefix that drops root (root may write anywhere), or None where unneeded or impossible."""
-    if os.geteuid() != 0:
-        return []
-    import shutil
-
-    setpriv = shutil.which("setpriv")
-    return None if setpriv is None else [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
-def test_out_in_or_at_a_read_only_folder_is_refused_and_untouched(tmp_path):
+def test_out_in_or_at_a_read_only_folder_is_refused_and_untouched(tmp_path, as_nobody):
     import shutil
     import tempfile
 
-    prefix = _as_nobody()
+    prefix = as_nobody
     if prefix is None:
         pytest.skip("running as root without setpriv: every folder is writable")
     # pytest's own folders are private to root: the unprivileged user gets one it can reach
