@@ -3,10 +3,12 @@
 torch starts one intra-op thread per core, which pays off for large matrices. gradsim's
 are usually small: at H = 64, B = 32 one time step of an LSTM multiplies a 32×64 matrix by
 a 64×256 one, and splitting each of the thousands of such operations in a step over
-threads costs more than it saves. Measured with ``benchmarks/bench_threads.py`` (2 cores,
-T = 100, B = 32, Adam), one thread against torch's two: the step takes 0.25–0.54× the
-time at H = 64–256 for the plain RNN, 0.35× (LSTM) and 0.54× (GRU) at H = 64; two threads
-win from about 8·10⁶ multiply-adds per time step (RNN H = 512: 1.16×, LSTM H = 512: 1.38×).
+threads costs more than it saves. Measured with ``benchmarks/bench_threads.py`` (2026-12-02,
+2 cores, T = 100, B = 32, Adam), one thread against torch's two: at H = 64 the step takes
+0.48× the time for the plain RNN, 0.28× for the LSTM, 0.50× for the GRU (an earlier run:
+LSTM 0.35×, GRU 0.54×); two threads win from about 8·10⁶ multiply-adds per time step
+(H = 512: 1.16–1.27×, 1.38× for the LSTM in the earlier run). Another machine's ratios are
+what the benchmark prints there.
 
 :func:`apply_threads` is called by the trainer at every reset (the size fields, batch
 size included, change only there). It never raises the count above what the process had when
