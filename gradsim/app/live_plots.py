@@ -128,8 +128,6 @@ class _LiveMixin:
 
     #: A legend is never shrunk below this scale (beyond it, it is cut rather than unreadable).
     MIN_LEGEND_SCALE = 0.5
-    #: False: the plot keeps its legend hidden (its title says what the points are).
-    legend_wanted = True
 
     def _fit_legend(self) -> None:
         """Size the legend to its texts and scale it down to fit inside the plot: at most the
@@ -142,7 +140,8 @@ class _LiveMixin:
             leg = self.legend
             # no empty box before the first curve; a legend left out stays out until a layout
             # finds it a free place (layout_legend), not shown again by every new entry text
-            leg.setVisible(self.legend_wanted and bool(leg.items) and not self.__dict__.get("_legend_left_out"))
+            leg.setVisible(self.legend_wanted and bool(leg.items) and not self.__dict__.get("_legend_left_out")
+                           and not self.legend_key.holds())
             base = self.__dict__.get("_legend_columns", 1)
             most = max(base, min(len(leg.items), 4))
             best = None
@@ -176,6 +175,8 @@ class _LiveMixin:
             self.legend.setVisible(True)
         self._legend_left_out = False
         super().layout_legend()  # legend_blocked() leaves it out again where nothing is free
+        if self.legend_key.holds():
+            self._legend_left_out = True
 
     def _legend_scale_with(self, cols: int) -> float:
         leg = self.legend
@@ -301,6 +302,7 @@ class _LiveMixin:
     def reset_view(self) -> None:
         """A new run: fit the ranges afresh (and the lines' labels go back on their lines)."""
         self.ranger.reset()
+        self.legend_key.hide()  # the legend tries its corners again
         for line in list(self.__dict__.get("_label_proxies", {})):
             self._label_on_line(line)
 

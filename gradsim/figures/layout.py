@@ -20,10 +20,10 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 __all__ = ["CORNERS", "data_segments", "hits", "place_legend", "FittedTitle", "elide_text", "fit_axes_now",
-           "keep_in_view", "place_line_labels"]
+           "keep_in_view", "place_line_labels", "LegendKey"]
 
 #: Legend offsets of the four corners, in order of preference (pyqtgraph anchors a negative
 #: offset to the right / bottom edge).
@@ -418,3 +418,240 @@ class FittedTitle:
         label.item.setHtml(self._html(text, points))
         label.resizeEvent(None)  # re-centre the text item in the label
         label.setMinimumWidth(0)
+
+
+def _entry_glyph(item) -> tuple[str, str]:
+    """``(colour, glyph)`` of one legend entry's item: a line "━━", a dashed line "╍╍", a
+    marker "●", or a line through a marker; the colour is the pen's (or the marker's brush)."""
+    opts = getattr(item, "opts", {}) or {}
+    pen = opts.get("pen") if isinstance(opts, dict) else None
+    if pen is None and hasattr(item, "pen"):
+        pen = item.pen
+    pen = pg.mkPen(pen) if pen is not None else pg.mkPen(None)
+    symbol = opts.get("symbol") if isinstance(opts, dict) else None
+    if isinstance(item, pg.ScatterPlotItem):
+        symbol = item.opts.get("symbol", "o")
+    has_line = pen.style() != Qt.PenStyle.NoPen
+    if has_line:
+        color = pen.color()
+    else:
+        brush = opts.get("symbolBrush", opts.get("brush")) if isinstance(opts, dict) else None
+        color = pg.mkBrush(brush if brush is not None else "k").color()
+    dashed = has_line and pen.style() != Qt.PenStyle.SolidLine
+    line = "╍╍" if dashed else "━━"
+    glyph = (line[0] + "●" + line[1]) if (has_line and symbol is not None) else ("●" if symbol is not None else line)
+    return color.name(), glyph
+
+
+class _KeyLabel(pg.LabelItem):
+    """The key's text: its size hints are what :class:`LegendKey` reserves (``reserve``), never
+    its text's width (pyqtgraph's LabelItem takes that as its minimum, which would keep a
+    shrinking plot wide); ``indent`` pixels are kept free left of the text."""
+
+    reserve = (0.0, 0.0)
+    indent = 0.0
+
+    def updateMin(self) -> None:  # noqa: N802 (pyqtgraph API)
+        w, h = self.reserve if self.isVisible() else (0.0, 0.0)
+        self.setMinimumWidth(w)
+        self.setMinimumHeight(h)
+        self._sizeHint = {
+            Qt.SizeHint.MinimumSize: (w, h),
+            Qt.SizeHint.PreferredSize: (w, h),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        self.updateGeometry()
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(ev)
+        if self.indent:
+            self.item.moveBy(self.indent, 0.0)
+
+
+class LegendKey:
+    """A plot's legend entries as text outside its view: under the bottom axis, or in a column
+    right of the view, whichever leaves the view more room.
+
+    Shown only where the legend covers data wherever it goes and is left out (a legend of six
+    entries over noisy curves in a 130-px-high plot): the names stay on screen, each behind a
+    glyph in its curve's colour and line style, and nothing covers the data. The owner calls
+    :meth:`show` or :meth:`hide` after each placement of the legend; the text follows the
+    legend's entries and font size, and wraps to the room it has. Under the axis, the entries
+    run on as lines of text; beside the view, one under another, in at most
+    :data:`SIDE_SHARE` of the plot's width. Beside is taken where its column is no taller than
+    the view and leaves the view more area than the lines under the axis do; under the axis,
+    the view must keep :data:`MIN_VIEW` of its height (a left axis label runs along it).
+
+    Once shown it *holds* (:meth:`holds`) until the plot is resized, the entries or their font
+    change, or the owner hides it (a new run): the key takes room from the view, and a legend
+    that fits the smaller view may cover the data again in the larger one, so trying again at
+    every placement would put the legend and the key in turn, four times a second.
+    """
+
+    #: Grid cells in the PlotItem's layout (pyqtgraph's rows 0–3 and columns 0–2 are its own).
+    BELOW, BESIDE = (4, 0, 1, 3), (2, 3, 1, 1)
+    #: The most of the plot's width a column beside the view may take.
+    SIDE_SHARE = 0.4
+    #: The least of its height the view keeps under a key below it.
+    MIN_VIEW = 0.55
+    #: Pixels between the view and a key beside it.
+    GAP = 8.0
+    #: Font scales tried, largest first (the legend's own smallest is 0.5).
+    SCALES = (1.0, 0.85, 0.7, 0.6, 0.5)
+
+    def __init__(self, item: pg.PlotItem, legend: pg.LegendItem) -> None:
+        self.item = item
+        self.legend = legend
+        self.label = _KeyLabel("", parent=item, justify="left")
+        self.cell = self.BELOW
+        item.layout.addItem(self.label, *self.cell)
+        self.html = ""
+        self._held: tuple | None = None
+        self._room = (0.0, 0.0)  # the label's width and height in its cell now
+        self._set_shown(False)
+        item.vb.sigResized.connect(lambda _vb: self._rewrap())
+
+    @property
+    def shown(self) -> bool:
+        return self.label.isVisible()
+
+    @property
+    def names(self) -> list[str]:
+        """The entries' texts, in the legend's order."""
+        return [label.text for _sample, label in self.legend.items]
+
+    def _signature(self) -> tuple:
+        size = self.item.size()
+        return (round(size.width()), round(size.height()), tuple(self.names),
+                self.legend.opts.get("labelTextSize"))
+
+    def holds(self) -> bool:
+        """Shown, and the plot's size, the entries and their font are as they were then."""
+        return self.shown and self._held == self._signature()
+
+    def _set_shown(self, on: bool) -> None:
+        self.label.setVisible(on)
+        if not on:
+            self.label.reserve, self.label.indent = (0.0, 0.0), 0.0
+            self.label.setMaximumHeight(0)
+            self.label.setMaximumWidth(0)
+            self.label.updateMin()
+            self._room = (0.0, 0.0)
+
+    def _html(self, joiner: str, scale: float, width: float | None = None) -> str:
+        """The entries at ``scale`` times the legend's font, joined by ``joiner``; with a
+        ``width``, packed into lines of at most that many pixels, a line broken only between
+        entries (Qt breaks between two Chinese characters, a space kept or not), unless one
+        entry alone is wider."""
+        size = str(self.legend.opts.get("labelTextSize") or "9pt")
+        match = re.match(r"([0-9.]+)\s*pt", size)
+        points = (float(match.group(1)) if match else 9.0) * scale
+        color = pg.mkColor(self.legend.opts.get("labelTextColor") or pg.getConfigOption("foreground")).name()
+        entries = []
+        for sample, label in self.legend.items:
+            c, glyph = _entry_glyph(sample.item)
+            entries.append(self._entry(c, glyph, html.escape(label.text, quote=False)))
+        if width is None:
+            return self._wrap(joiner.join(entries), color, points)
+        lines: list[list[str]] = []
+        for entry in entries:
+            trial = joiner.join([*lines[-1], entry]) if lines else entry
+            if lines and self._measure(self._wrap(trial, color, points), None)[0] <= width - 2.0:
+                lines[-1].append(entry)
+            else:
+                lines.append([entry])
+        return self._wrap("<br>".join(joiner.join(line) for line in lines), color, points)
+
+    @staticmethod
+    def _entry(color: str, glyph: str, text: str) -> str:
+        return f"<span style='color: {color}'>{glyph}</span>&nbsp;{text}"
+
+    @staticmethod
+    def _wrap(body: str, color: str, points: float) -> str:
+        return f"<span style='color: {color}; font-size: {points:.3g}pt'>{body}</span>"
+
+    def _measure(self, text: str, width: float | None) -> tuple[float, float]:
+        item = self.label.item
+        item.setTextWidth(-1 if width is None else max(1.0, width))
+        item.setHtml(text)
+        rect = item.boundingRect()
+        return rect.width(), rect.height()
+
+    def _least_view(self, free_w: float, free_h: float) -> tuple[float, float]:
+        """The smallest view a key may leave: :data:`MIN_VIEW` of its size, its axis label's
+        length along it, and room for three tick labels (fewer look like a cut axis; in a
+        55-px-high view three log ticks overlapped)."""
+        need = []
+        for side, share in (("bottom", free_w), ("left", free_h)):
+            axis = self.item.getAxis(side)
+            font = axis.style.get("tickFont") or axis.font()
+            line = QFontMetricsF(font).height()
+            label = axis.label.boundingRect().width() if axis.label.isVisible() and axis.labelText else 0.0
+            ticks = 3 * (line if side == "left" else QFontMetricsF(font).horizontalAdvance("0000"))
+            need.append(max(self.MIN_VIEW * share, label + 4.0, ticks))
+        return need[0], need[1]
+
+    def show(self) -> None:
+        """Show the legend's entries here (again, if they or the room changed)."""
+        if not self.legend.items:
+            self.hide()
+            return
+        vb = self.item.vb
+        # the view's size without this key (it holds the room it has taken now)
+        free_w = vb.width() + (self._room[0] + self.GAP if self.cell == self.BESIDE else 0.0)
+        free_h = vb.height() + (self._room[1] if self.cell == self.BELOW else 0.0)
+        min_w, min_h = self._least_view(free_w, free_h)
+        choice = None  # (fits, how much of the least view is left, area, placement)
+        for scale in self.SCALES:  # the largest font at which one of the two places is room enough
+            below_text = self._html("&nbsp;&nbsp; ", scale, width=free_w)
+            below = self._measure(below_text, free_w)
+            side_w = self.SIDE_SHARE * self.item.width()
+            side_text = self._html("<br>", scale)
+            side_w = min(self._measure(side_text, None)[0], side_w)
+            side = self._measure(side_text, side_w)
+            view_w = free_w - side[0] - self.GAP
+            options = (
+                (min(view_w / min_w, free_h / max(side[1], 1.0)), view_w * free_h,
+                 (self.BESIDE, side_text, side, side_w)),
+                ((free_h - below[1]) / min_h, free_w * (free_h - below[1]), (self.BELOW, below_text, below, free_w)),
+            )
+            for left, area, placement in options:
+                candidate = (left >= 1.0, area if left >= 1.0 else left, placement)
+                if choice is None or candidate[:2] > choice[:2]:
+                    choice = candidate
+            if choice[0]:
+                break
+        cell, text, (w, h), wrap = choice[2]
+        self._measure(text, wrap)
+        if cell != self.cell:
+            self.item.layout.removeItem(self.label)
+            self.item.layout.addItem(self.label, *cell)
+            self.cell = cell
+        self.html = text
+        self.label.setVisible(True)
+        if cell == self.BESIDE:
+            self.label.reserve, self.label.indent = (w + self.GAP, 0.0), self.GAP
+            self.label.setMaximumWidth(w + self.GAP)
+            self.label.setMaximumHeight(free_h)
+        else:
+            self.label.reserve, self.label.indent = (0.0, h), 0.0
+            self.label.setMaximumWidth(free_w)
+            self.label.setMaximumHeight(h)
+        self._room = (w, h)
+        self.label.resizeEvent(None)
+        self._held = self._signature()
+
+    def _rewrap(self) -> None:
+        """The view resized: the text wraps to its new room; whether it holds is unchanged (a
+        resize of the plot ends the hold, however it has been laid out since)."""
+        if self.shown:
+            held = self._held
+            self.show()
+            self._held = held
+
+    def hide(self) -> None:
+        self._held = None
+        if self.shown:
+            self._set_shown(False)
+            self.html = ""

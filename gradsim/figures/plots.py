@@ -19,7 +19,8 @@ from PySide6.QtGui import QFont
 
 from gradsim.core.numbers import format_value
 from gradsim.core.truncation import chunk_starts
-from gradsim.figures.layout import FittedTitle, fit_axes_now, mark_reference, place_legend, place_line_labels
+from gradsim.figures.layout import (FittedTitle, LegendKey, fit_axes_now, mark_reference, place_legend,
+                                    place_line_labels)
 from gradsim.figures.scale import ZERO_INDEX, colour_indices, exploded_rows
 
 __all__ = ["HeatmapPlot", "LossPlot", "PredictionPlot", "ProfilePlot", "SeriesPlot", "SpectrumPlot"]
@@ -187,6 +188,7 @@ class _StyledPlot(pg.PlotWidget):
                                      labelTextSize=f"{LEGEND_PT}pt",
                                      brush=(255, 255, 255, 220), pen=(150, 150, 150))
         self.legend_preference = tuple(legend_offset)
+        self.legend_key = LegendKey(self.plotItem, self.legend)
         self.title_fit = FittedTitle(self.plotItem)
         self._legend_timer = QTimer(self)
         self._legend_timer.setSingleShot(True)
@@ -217,6 +219,9 @@ class _StyledPlot(pg.PlotWidget):
         if getattr(vb, "_autoRangeNeedsUpdate", False) and any(vb.autoRangeEnabled()):
             vb.updateAutoRange()
         self.line_labels_blocked(place_line_labels(vb))  # first: the legend keeps clear of them
+        if self.legend_key.holds():  # left out until a resize, other entries or new data
+            self.legend.setVisible(False)
+            return
         free = True
         for _ in range(3):  # a head-room change moves the data: check again
             _offset, top, free = place_legend(vb, self.legend, prefer=self.legend_preference,
@@ -225,6 +230,18 @@ class _StyledPlot(pg.PlotWidget):
                 break
         if not free:
             self.legend_blocked()
+        self.update_legend_key()
+
+    #: False: the plot keeps its legend hidden (its title says what the points are).
+    legend_wanted = True
+
+    def update_legend_key(self) -> None:
+        """The entries under the axis while the legend is left out (it covers data wherever
+        it goes), so that no curve goes unnamed; gone again once the legend has a place."""
+        if self.legend_wanted and self.legend.items and not self.legend.isVisible():
+            self.legend_key.show()
+        else:
+            self.legend_key.hide()
 
     def line_labels_blocked(self, lines: list) -> None:
         """These lines' labels cover data wherever they go (a figure: they stay where they
@@ -254,6 +271,7 @@ class _StyledPlot(pg.PlotWidget):
     def _data_changed(self) -> None:
         # a figure's range follows its new data again, then the legend finds its corner
         self.plotItem.vb.enableAutoRange()
+        self.legend_key.hide()
         self.legend.setScale(1.0)
         self.legend.setVisible(True)
         self.schedule_legend()

@@ -211,3 +211,105 @@ def test_rho_and_sigma_are_thinned_onto_the_same_steps():
     for values, kept in ((rho, r), (sigma, sg)):
         np.testing.assert_array_equal(kept, values[st.astype(int)])  # each value at its own step
         assert values.max() in kept and values.min() in kept  # no extreme is skipped
+
+
+# --------------------------------------------------------------------------- the legend's key
+NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "readout W", "readout b")
+
+
+def _noisy_norms(n: int = 200, seed: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Six per-parameter norms that fill the whole view, as the exploding preset's do."""
+    rng = np.random.default_rng(seed)
+    steps = np.arange(n, dtype=np.float64)
+    return steps, {name: 10.0 ** (rng.uniform(-12, 2, n)) for name in NAMES}
+
+
+def _settle(plot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+        plot.grab()
+        plot.layout_legend()
+    QApplication.processEvents()
+
+
+def _key_state(plot) -> tuple:
+    vb = plot.plotItem.vb
+    return (plot.legend.isVisible(), plot.legend_key.shown, plot.legend_key.cell, plot.legend_key.html,
+            round(vb.width()), round(vb.height()))
+
+
+def test_a_legend_that_covers_data_everywhere_leaves_its_names_in_a_key_outside_the_view(qtbot):
+    from PySide6.QtCore import Qt
+
+    from gradsim.app.live_plots import LiveSeriesPlot
+    from gradsim.app.presentation import FONT_SCALE, style_plot
+    from gradsim.figures import plots
+
+    p = LiveSeriesPlot(title="Gradient norms", y_label="‖∂L/∂θ‖", log_y=True, legend_columns=2, noisy=True)
+    qtbot.addWidget(p)
+    style_plot(p, FONT_SCALE)
+    p.resize(424, 190)  # the gradient norms in presentation mode at 1280×720
+    p.show()
+    steps, series = _noisy_norms()
+    p.update_data(steps, series)
+    _settle(p)
+    key = p.legend_key
+    assert not p.legend.isVisible() and key.shown
+    assert key.names == list(NAMES)
+    text = " ".join(key.label.item.toPlainText().replace("\xa0", " ").split())
+    assert all(name in text for name in NAMES), text
+    # each name behind its own curve's colour and style (a line with dots: "━●━")
+    for i, name in enumerate(NAMES):
+        colour = plots.PALETTE[i % len(plots.PALETTE)]
+        assert f"<span style='color: {colour}'>━●━</span>&nbsp;{name}" in key.html, name
+    # outside the view: it shrank the view rather than covering it
+    rect = key.label.sceneBoundingRect()
+    overlap = rect.intersected(p.plotItem.vb.sceneBoundingRect())
+    assert overlap.width() <= 1.0 or overlap.height() <= 1.0, (rect, p.plotItem.vb.sceneBoundingRect())
+    assert p.rect().contains(p.mapFromScene(rect).boundingRect())
+    # and it holds: placements after it do not bring the legend back over the data (which the
+    # larger view without the key would make it do), four times a second
+    state = _key_state(p)
+    for _ in range(6):
+        p.update_data(steps, series)
+        _settle(p, rounds=1)
+        assert _key_state(p) == state
+    # data that would leave a corner free do not bring the legend back either: only a resize,
+    # other entries or their font, or a new run end the key's hold
+    low = {name: np.full_like(steps, 1e-12) for name in NAMES}
+    p.update_data(steps, low)
+    _settle(p)
+    assert not p.legend.isVisible() and key.shown and key.holds()
+    p.update_data(steps, series)
+    _settle(p)
+    # a larger plot has room for the legend: the key goes
+    p.resize(1400, 900)
+    _settle(p)
+    assert p.legend.isVisible() and not key.shown and key.html == ""
+    p.resize(424, 190)
+    _settle(p)
+    assert not p.legend.isVisible() and key.shown
+    # a new run tries the legend again (and here leaves it out again, in a key)
+    p.reset_view()
+    assert not key.shown and not key.holds()
+    p.update_data(steps, series)
+    _settle(p)
+    assert not p.legend.isVisible() and key.shown and key.holds()
+    # other entries end the hold: the key follows them
+    fewer = dict(list(series.items())[:5])
+    p.update_data(steps, fewer)
+    _settle(p)
+    assert key.names == list(NAMES[:5]) and "readout b" not in key.html
+    # a dashed line's entry reads as dashed; a dot alone as a dot
+    dashed = p.plot([0.0, 1.0], [0.0, 1.0], pen=pg_pen(Qt.PenStyle.DashLine), name="dashed")
+    dot = p.plot([0.5], [0.5], pen=None, symbol="o", symbolBrush="#d62728", name="dot")
+    from gradsim.figures.layout import _entry_glyph
+
+    assert _entry_glyph(dashed) == ("#123456", "╍╍")
+    assert _entry_glyph(dot) == ("#d62728", "●")
+
+
+def pg_pen(style):
+    import pyqtgraph as pg
+
+    return pg.mkPen("#123456", width=2, style=style)

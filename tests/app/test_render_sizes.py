@@ -132,6 +132,51 @@ def _badge_problems(name: str, widget) -> list[str]:
     return out
 
 
+def _key_problems(name: str, view, item, box: QRectF) -> list[str]:
+    """A legend left out (it covers data wherever it goes) leaves its entries in the key beside
+    or under the view: every name there, inside the widget, clear of the view and the axes."""
+    key = getattr(view, "legend_key", None)
+    wanted = getattr(view, "legend_wanted", True)
+    if key is None or not wanted:
+        return []
+    if item.legend.isVisible():
+        return [f"{name}: the legend and its key both shown"] if key.shown else []
+    if not key.shown:
+        return [f"{name}: legend left out and no key: {key.names} unnamed"]
+    out = []
+    rect = _text_rect(key.label.item)
+    text = key.label.item.toPlainText().replace("\xa0", " ")
+    missing = [n for n in key.names if _plain(n) not in " ".join(text.split())]
+    if missing:
+        out.append(f"{name}: key {text!r} lacks {missing}")
+    lines = _laid_out_lines(key.label.item)
+    broken = [n for n in key.names if not any(_plain(n) in line for line in lines)
+              and max(map(len, lines), default=0) > len(_plain(n))]  # a name longer than any line may wrap
+    if broken:
+        out.append(f"{name}: key entries {broken} broken across the lines {lines}")
+    if not _inside(rect, box):
+        out.append(f"{name}: key {text!r} at {rect} outside {box}")
+    for what, other in (("view", item.vb), *((f"{s} axis", item.getAxis(s)) for s in ("left", "bottom"))):
+        overlap = rect.intersected(other.sceneBoundingRect())
+        if other.isVisible() and overlap.width() > TOL and overlap.height() > TOL:
+            out.append(f"{name}: key {text!r} at {rect} over the {what} {other.sceneBoundingRect()}")
+    return out
+
+
+def _laid_out_lines(item) -> list[str]:
+    """The text of each line a QGraphicsTextItem's document is laid out in (wrapping included)."""
+    doc = item.document()
+    out = []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            out.append(block.text()[line.textStart():line.textStart() + line.textLength()].replace("\xa0", " ").strip())
+        block = block.next()
+    return out
+
+
 def _text_rect(item) -> QRectF:
     """Scene rectangle of a QGraphicsTextItem's text, without the document's empty margin."""
     m = item.document().documentMargin()
@@ -212,6 +257,8 @@ def problems(name: str, widget, legends: bool = True) -> list[str]:
                           & (pts[:, 1] > rect.top()) & (pts[:, 1] < rect.bottom()))
                 if inside.any():
                     out.append(f"{name}: legend {rect} covers {int(inside.sum())} plotted points")
+            if legends and legend is not None and legend.items:
+                out += _key_problems(name, view, item, box)
         bar = getattr(widget, "color_bar", None)
         if bar is not None:
             label = bar.getAxis("left").label
