@@ -849,7 +849,7 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         theta = np.linspace(0.0, 2.0 * np.pi, 361)
         self._curve("circle", 7, None, Qt.PenStyle.DashLine).gradsim_reference = True
         self._set("circle", np.cos(theta), np.sin(theta))
-        self._points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(plots.FOREGROUND, width=0.5),
+        self._points = pg.ScatterPlotItem(size=self.POINT_SIZE, pen=pg.mkPen(plots.FOREGROUND, width=0.5),
                                           brush=pg.mkBrush(plots.PALETTE[0]))
         self.addItem(self._points)
         # The title says what the points are; a legend would hide some of them.
@@ -857,6 +857,17 @@ class LiveSpectrumPlot(_LiveMixin, plots.SpectrumPlot):
         self.legend.setVisible(False)
         set_title(self.plotItem, "eig(W_hh)", self.font_scale)
         self._fit([np.array([-1.0, 1.0])], [np.array([-1.0, 1.0])])  # the unit circle before any data
+
+    #: The eigenvalues' marker diameter in pixels at line scale 1.
+    POINT_SIZE = 8.0
+
+    def set_line_scale(self, scale: float) -> None:
+        """Thicker lines and, with them, larger eigenvalue markers (on a 4K panel in
+        presentation mode 8-px dots were specks): the diameter grows as √scale, as the
+        gradient norms' dots do."""
+        super().set_line_scale(scale)
+        self._points.setSize(self.POINT_SIZE * scale ** 0.5)
+        self._points.setPen(pg.mkPen(plots.FOREGROUND, width=0.5 * scale ** 0.5))
 
     def set_data(self, eigenvalues: np.ndarray, layer: int | None = None) -> None:
         ev = np.asarray(eigenvalues, dtype=np.complex128).ravel()

@@ -11,6 +11,7 @@ Headless: set ``QT_QPA_PLATFORM=offscreen`` before importing Qt, then
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pyqtgraph as pg
@@ -164,6 +165,59 @@ class _LogAxis(pg.AxisItem):
         return ticks
 
 
+class _ScaledSample(pg.ItemSample):
+    """A legend entry's sample as large, relative to its text, as pyqtgraph's 20-px one is
+    beside :data:`LEGEND_PT` text: at 3× text (presentation mode on a 4K panel) the fixed
+    sample was a speck beside each name."""
+
+    BASE = 20.0
+    factor = 1.0
+
+    def set_factor(self, factor: float) -> None:
+        factor = max(1.0, float(factor))
+        if abs(factor - self.factor) > 1e-6:
+            self.prepareGeometryChange()
+            self.factor = factor
+            self.setFixedWidth(self.BASE * factor)
+            self.setFixedHeight(self.BASE * factor)
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        return QRectF(0.0, 0.0, self.BASE * self.factor, self.BASE * self.factor)
+
+    def paint(self, p, *args) -> None:
+        p.save()
+        p.scale(self.factor, self.factor)
+        super().paint(p, *args)
+        p.restore()
+
+
+class _Legend(pg.LegendItem):
+    """pyqtgraph's legend with samples that grow with its text size (see :class:`_ScaledSample`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(sampleType=_ScaledSample, **kwargs)
+
+    def sample_factor(self) -> float:
+        match = re.match(r"([0-9.]+)\s*pt", str(self.opts.get("labelTextSize") or ""))
+        return float(match.group(1)) / LEGEND_PT if match else 1.0
+
+    def _fit_samples(self) -> None:
+        factor = self.sample_factor()
+        for sample, _label in self.items:
+            if isinstance(sample, _ScaledSample):
+                sample.set_factor(factor)
+
+    def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph API)
+        super().addItem(item, name)
+        self._fit_samples()
+        self.updateSize()
+
+    def setLabelTextSize(self, size) -> None:  # noqa: N802 (pyqtgraph API)
+        super().setLabelTextSize(size)
+        self._fit_samples()
+
+
 class _StyledPlot(pg.PlotWidget):
     """A PlotWidget with the slide style, a legend and an optionally log10-labelled y axis.
 
@@ -184,9 +238,10 @@ class _StyledPlot(pg.PlotWidget):
         _style_plot_item(self.plotItem, x_label, y_label)
         self.showGrid(x=True, y=True, alpha=0.15)
         # Negative offsets anchor the legend to the right / bottom edge.
-        self.legend = self.addLegend(offset=legend_offset, labelTextColor=FOREGROUND,
-                                     labelTextSize=f"{LEGEND_PT}pt",
-                                     brush=(255, 255, 255, 220), pen=(150, 150, 150))
+        self.legend = _Legend(offset=legend_offset, labelTextColor=FOREGROUND, labelTextSize=f"{LEGEND_PT}pt",
+                              brush=(255, 255, 255, 220), pen=(150, 150, 150))
+        self.plotItem.legend = self.legend  # as PlotItem.addLegend does, with the samples that scale
+        self.legend.setParentItem(self.plotItem.vb)
         self.legend_preference = tuple(legend_offset)
         self.legend_key = LegendKey(self.plotItem, self.legend)
         self.title_fit = FittedTitle(self.plotItem)

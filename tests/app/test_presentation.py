@@ -185,9 +185,17 @@ def test_on_a_screen_twice_1080p_every_label_and_line_is_twice_as_large(qtbot, m
     assert w.plots.loss.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(TICK_PT * 2 * FONT_SCALE)
     assert w.plots.loss.line_scale == pytest.approx(2 * presentation.LINE_SCALE)
     assert len(_bar_tick_texts(w.plots.heatmap)) >= 3  # "-5", "-10" … (fixed 45 px: only "0" was left)
+    # the eigenvalues' dots grow with the lines (8 px stayed specks on the 4K panel)
+    points = w.plots.spectrum._points
+    assert points.opts["size"] == pytest.approx(8.0 * (2 * presentation.LINE_SCALE) ** 0.5)
+    # and the legend's samples with its text: 20 px beside 11-pt names, 3× beside 3× names
+    samples = [sample for sample, _label in w.plots.loss.legend.items]
+    assert samples and all(s.boundingRect().width() == pytest.approx(20 * 2 * FONT_SCALE) for s in samples)
     w.toggle_presentation(False)
     assert label.textItem.font().pointSizeF() == pytest.approx(before)
     assert w.plots.loss.line_scale == 1.0
+    assert points.opts["size"] == pytest.approx(8.0)
+    assert all(s.boundingRect().width() == pytest.approx(20) for s, _label in w.plots.loss.legend.items)
 
 
 # ------------------------------------------------------------------ keyboard
