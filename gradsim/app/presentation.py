@@ -13,6 +13,7 @@ panel's own live widgets and gives them back, where they were, on leaving.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pyqtgraph as pg
@@ -140,6 +141,8 @@ def style_plot(widget, scale: float) -> None:
 
 #: pyqtgraph's colour bar gives its tick labels a fixed 45 px.
 BAR_TICKS_WIDTH = 45
+#: pyqtgraph's margin past each end of a vertical axis within which a tick label is drawn.
+BAR_END_MARGIN = 15
 
 
 def _fit_bar_ticks(axis: pg.AxisItem) -> None:
@@ -147,8 +150,13 @@ def _fit_bar_ticks(axis: pg.AxisItem) -> None:
     at 3x (a 4K screen) every label wider than "0" ("-5", "-10", "-20") was dropped and the
     bar read 0 at the top and nothing else. Room for "-20" and the tick, at the least 45 px."""
     font = axis.style["tickFont"] or QFont()
-    need = QFontMetricsF(font).horizontalAdvance("-20") + axis.style["tickTextOffset"][0] + 12
+    metrics = QFontMetricsF(font)
+    need = metrics.horizontalAdvance("-20") + axis.style["tickTextOffset"][0] + 12
     axis.setWidth(max(BAR_TICKS_WIDTH, int(round(need))))
+    # pyqtgraph drops a vertical axis's label that reaches more than 15 px past an end of the
+    # axis: at 3x text half a label is ~22 px, and the labels at both ends of the bar ("-20"
+    # at the bottom, "10" at the top) went; the margin follows the text's half-height
+    axis.setStyle(hideOverlappingLabels=max(BAR_END_MARGIN, math.ceil(metrics.height() / 2) + 2))
 
 
 def _style_texts(item: pg.PlotItem, scale: float) -> None:

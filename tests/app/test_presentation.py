@@ -185,6 +185,14 @@ def test_on_a_screen_twice_1080p_every_label_and_line_is_twice_as_large(qtbot, m
     assert w.plots.loss.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(TICK_PT * 2 * FONT_SCALE)
     assert w.plots.loss.line_scale == pytest.approx(2 * presentation.LINE_SCALE)
     assert len(_bar_tick_texts(w.plots.heatmap)) >= 3  # "-5", "-10" … (fixed 45 px: only "0" was left)
+    # every tick of the bar has its label, those at both ends too (at 3x they were dropped:
+    # half a label reached more than pyqtgraph's 15 px past the bar's end)
+    axis = w.plots.heatmap.color_bar.getAxis("right")
+    lo, hi = sorted(axis.range)
+    _spacing, major = axis.tickValues(lo, hi, axis.height())[0]  # the labelled level
+    ticks = sorted(float(v) for v in major if lo - 1e-9 <= v <= hi + 1e-9)
+    assert ticks[0] == pytest.approx(lo) and ticks[-1] == pytest.approx(hi)  # the levels' ends are ticks here
+    assert sorted(float(t.replace("−", "-")) for t in _bar_tick_texts(w.plots.heatmap)) == pytest.approx(ticks)
     # the eigenvalues' dots grow with the lines (8 px stayed specks on the 4K panel)
     points = w.plots.spectrum._points
     assert points.opts["size"] == pytest.approx(8.0 * (2 * presentation.LINE_SCALE) ** 0.5)
